@@ -1,0 +1,10 @@
+"""policykg: Chinese local environmental policy as a knowledge graph.
+
+Files flow one way: ``loaders`` (files → documents → facts) → ``graph``
+(facts → RDF → stores, networks, pictures) → ``queries`` (ready SPARQL
+questions). ``policykg.open(store)`` is the entry point from Python.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
