@@ -24,6 +24,10 @@ class Section:
     span: Span  # the whole section, heading and body
     parent: int | None = None  # index of the parent section
     campaign: str | None = None  # own or inherited from an ancestor
+    # A part headed "2022年工作总结" reports (modality "summary", year 2022);
+    # one headed "2023年工作计划" plans. Inherited by children like the campaign.
+    year: int | None = None
+    modality: str | None = None  # plan | summary | None (the document's own)
 
 
 @dataclass(slots=True)
