@@ -27,7 +27,6 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
-
 def _register() -> None:
     import policykg.commands
 
