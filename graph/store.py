@@ -1,0 +1,170 @@
+"""The embedded store: a pyoxigraph (RocksDB) database in a folder on disk.
+
+Each document lives in its own named graph; replacing it is one SPARQL
+update (drop the old graph, insert the new one), which Oxigraph applies as a
+single transaction: a build that fails or is killed part way leaves every
+document either as it was or as it is now, never half-written. Queries see
+the union of all graphs as their default graph.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from policykg.errors import QueryError, StoreError
+from policykg.graph.build import DocumentGraph
+from policykg.ontology.namespaces import ONTOLOGY_GRAPH, PKG, PLACES_GRAPH, XSD
+from policykg.ontology.vocab import vocabulary_version
+
+_EXPORT_FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "turtle": ox.RdfFormat.TURTLE}
+
+
+def ontology_files() -> list[Path]:
+    """The OWL core and every SKOS vocabulary, as shipped in the package."""
+    root = Path(str(resources.files("policykg.ontology")))
+    return sorted(root.glob("*.ttl")) + sorted((root / "vocab").glob("*.ttl"))
+
+
+def _ntriples(quads: Iterable[ox.Quad]) -> str:
+    return "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+
+
+class Store:
+    """A policykg graph on disk (or in memory when ``path`` is None)."""
+
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                if not self.path.exists():
+                    raise StoreError(f"{self.path}: no store here (run `policykg build` first)")
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
+
+    # -- writing ---------------------------------------------------------------
+    def ensure_ontology(self) -> bool:
+        """Load the ontology and vocabularies into their graph unless already current.
+
+        Returns True when they were (re)loaded.
+        """
+        version = vocabulary_version()
+        marker = ox.Quad(
+            ox.NamedNode(ONTOLOGY_GRAPH),
+            ox.NamedNode(PKG + "vocabularyVersion"),
+            ox.Literal(version),
+            ox.NamedNode(ONTOLOGY_GRAPH),
+        )
+        if marker in self._store:
+            return False
+        graph = ox.NamedNode(ONTOLOGY_GRAPH)
+        quads: list[ox.Quad] = [marker]
+        for path in ontology_files():
+            for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+                quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
+        self._replace(ONTOLOGY_GRAPH, quads, [])
+        return True
+
+    def replace_document(self, graph: DocumentGraph) -> None:
+        """Replace one document's named graph, atomically, and add its places."""
+        self._replace(graph.iri, graph.quads, graph.places)
+
+    def _replace(self, graph_iri: str, quads: Iterable[ox.Quad], places: Iterable[ox.Quad]) -> None:
+        update = (
+            f"DROP SILENT GRAPH <{graph_iri}> ;\n"
+            f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{_ntriples(quads)}\n}}\n"
+            f"GRAPH <{PLACES_GRAPH}> {{\n{_ntriples(places)}\n}} }}"
+        )
+        try:
+            self._store.update(update)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"{self.path}: could not write graph {graph_iri} ({exc})") from exc
+
+    def remove_document(self, graph_iri: str) -> None:
+        """Drop one document's graph."""
+        self._store.update(f"DROP SILENT GRAPH <{graph_iri}>")
+
+    def flush(self) -> None:
+        """Make every write durable on disk."""
+        if self.path is not None:
+            self._store.flush()
+
+    # -- reading ---------------------------------------------------------------
+    def query(self, sparql: str, substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None):
+        """Run a SPARQL query over the union of all graphs (pyoxigraph results)."""
+        subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
+        try:
+            return self._store.query(sparql, use_default_graph_as_union=True, substitutions=subs or None)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+
+    def select(
+        self, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal]
+    ) -> tuple[list[str], list[dict]]:
+        """A SELECT or ASK in the SPARQL 1.1 JSON results form: (variables, bindings)."""
+        results = self.query(sparql, bindings)
+        if isinstance(results, ox.QueryBoolean):
+            value = {"type": "literal", "value": str(bool(results)).lower(), "datatype": XSD + "boolean"}
+            return ["ask"], [{"ask": value}]
+        if not isinstance(results, ox.QuerySolutions):
+            raise QueryError(
+                "expected a SELECT or ASK query; use `policykg sparql --format turtle` for CONSTRUCT"
+            )
+        doc = json.loads(results.serialize(format=ox.QueryResultsFormat.JSON))
+        return doc["head"]["vars"], doc["results"]["bindings"]
+
+    def construct(self, sparql: str) -> bytes:
+        """A CONSTRUCT or DESCRIBE query's triples as Turtle."""
+        results = self.query(sparql)
+        if not isinstance(results, ox.QueryTriples):
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        return ox.serialize(results, format=ox.RdfFormat.TURTLE) or b""
+
+    def document_graphs(self) -> list[str]:
+        """IRIs of every document graph in the store."""
+        special = {ONTOLOGY_GRAPH, PLACES_GRAPH}
+        return sorted(g.value for g in self._store.named_graphs() if g.value not in special)
+
+    def graphs(self) -> Iterator[str]:
+        """IRIs of every named graph."""
+        return (g.value for g in self._store.named_graphs())
+
+    def quads(self, graph_iri: str | None = None) -> Iterator[ox.Quad]:
+        """Every quad, or those of one graph."""
+        graph = ox.NamedNode(graph_iri) if graph_iri else None
+        return iter(self._store.quads_for_pattern(None, None, None, graph))
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def export(self, out: Path, fmt: str = "trig") -> None:
+        """Write the whole dataset (trig, nquads) or the union of its graphs (turtle)."""
+        if fmt not in _EXPORT_FORMATS:
+            raise StoreError(f"unknown export format {fmt!r} (use one of {', '.join(_EXPORT_FORMATS)})")
+        if fmt == "turtle":
+            triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self._store}
+            ox.serialize(sorted(triples, key=str), str(out), ox.RdfFormat.TURTLE)
+        else:
+            self._store.dump(str(out), _EXPORT_FORMATS[fmt])
+
+
+@contextmanager
+def open_store(path: Path | str | None, *, read_only: bool = False) -> Iterator[Store]:
+    """Open a store for the length of a ``with`` block, flushing writes at the end."""
+    store = Store(path, read_only=read_only)
+    try:
+        yield store
+    finally:
+        if not read_only:
+            store.flush()

@@ -1,0 +1,115 @@
+"""The ready questions: ``queries/*.rq`` files with a header that documents them.
+
+A header is a block of ``#`` comment lines at the top of the file::
+
+    # title: Cities with measures on a pollutant
+    # description: Places whose plans set a measure acting on the pollutant, with the sentence.
+    # param: pollutant = VOCs | notation or label of a pollutant (narrower ones count too)
+    # param: year:integer = 2021 | a year
+    # example: policykg query voc-cities --param pollutant=NOx
+
+A parameter is a SPARQL variable of the query (``?pollutant``) that the runner
+binds to a value as an RDF term — never pasted into the text as SPARQL — so
+a value with quotes, braces or keywords stays data. Parameters are not
+projected. Types: ``string`` (the default), ``integer``, ``decimal``, ``iri``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from policykg.errors import QueryError
+
+PARAM_TYPES = ("string", "integer", "decimal", "iri")
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_]\w*)(?::(?P<type>\w+))?\s*(?:=\s*(?P<default>[^|]*?))?\s*(?:\|\s*(?P<doc>.*))?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """A parameter of a ready question."""
+
+    name: str
+    type: str = "string"
+    default: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadyQuery:
+    """One ready question: its name (the file stem), header and SPARQL text."""
+
+    name: str
+    title: str
+    description: str
+    sparql: str
+    params: tuple[Param, ...] = ()
+    examples: tuple[str, ...] = ()
+    path: Path | None = field(default=None, compare=False)
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise QueryError(f"question {self.name!r} has no parameter {name!r} (parameters: {known})")
+
+
+def parse_query(text: str, name: str, path: Path | None = None) -> ReadyQuery:
+    """Read a ``.rq`` file's header and body."""
+    fields: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        key, sep, value = line.lstrip("#").strip().partition(":")
+        if sep and key.strip() in {"title", "description", "param", "example"}:
+            fields.setdefault(key.strip(), []).append(value.strip())
+    if "title" not in fields:
+        raise QueryError(f"{path or name}: a ready question needs a '# title:' line")
+    params = []
+    for spec in fields.get("param", []):
+        m = _PARAM.match(spec)
+        if not m:
+            raise QueryError(f"{path or name}: cannot read parameter line {spec!r}")
+        ptype = m["type"] or "string"
+        if ptype not in PARAM_TYPES:
+            raise QueryError(f"{path or name}: parameter {m['name']} has unknown type {ptype!r}")
+        if not re.search(rf"[?$]{m['name']}\b", text):
+            raise QueryError(f"{path or name}: parameter {m['name']} is not a variable of the query")
+        params.append(Param(m["name"], ptype, m["default"] or None, (m["doc"] or "").strip()))
+    return ReadyQuery(
+        name=name,
+        title=fields["title"][0],
+        description=" ".join(fields.get("description", [])),
+        sparql=text,
+        params=tuple(params),
+        examples=tuple(fields.get("example", [])),
+        path=path,
+    )
+
+
+def queries_dir() -> Path:
+    """The folder of the ready questions inside the installed package."""
+    return Path(str(resources.files("policykg.queries")))
+
+
+@cache
+def ready_queries() -> dict[str, ReadyQuery]:
+    """Every ready question, by name."""
+    out = {}
+    for path in sorted(queries_dir().glob("*.rq")):
+        out[path.stem] = parse_query(path.read_text(encoding="utf-8"), path.stem, path)
+    return out
+
+
+def get_query(name: str) -> ReadyQuery:
+    """One ready question by name, with a helpful error for a wrong name."""
+    queries = ready_queries()
+    if name not in queries:
+        raise QueryError(f"no ready question {name!r}; `policykg query --list` shows them")
+    return queries[name]
