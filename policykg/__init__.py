@@ -8,3 +8,10 @@ questions). ``policykg.open(store)`` is the entry point from Python.
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+
+def open(store=None, *, endpoint=None):
+    """Open a built graph: ``policykg.open(store_dir)`` or ``policykg.open(endpoint=URL)``."""
+    from policykg.api import open_graph
+
+    return open_graph(store, endpoint=endpoint)

@@ -96,34 +96,6 @@ def bind_params(query: ReadyQuery, values: dict[str, str]) -> dict[str, ox.Named
     return bound
 
 
-# Strings, IRIs and comments are skipped so that only real variables are replaced.
-_TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^\s<>"{}|^`\\]*>'
-    r"|#[^\n]*"
-    r"|[?$](?P<var>[A-Za-z_][A-Za-z0-9_]*)"
-)
-
-
-def substitute(sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """Replace bound variables by their terms, serialised and escaped as N-Triples.
-
-    For SPARQL servers, which have no substitution API. A value can only ever
-    become one RDF term: its quotes and backslashes are escaped by pyoxigraph.
-    """
-
-    def repl(m: re.Match) -> str:
-        var = m.group("var")
-        if var is not None and var in bindings:
-            return str(bindings[var])
-        return m.group(0)
-
-    return _TOKENS.sub(repl, sparql)
-
-
 def with_prefixes(sparql: str) -> str:
     """Prepend the project's PREFIX lines, so user queries may use pkg:, skos: ..."""
     return sparql_prefixes() + sparql
