@@ -1,0 +1,49 @@
+"""Shared fixtures: the bundled plans built once into a store for the whole session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from policykg.config import bundled_corpus
+from policykg.graph.store import Store
+from policykg.pipeline import build
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+GOLD_DIR = SHARED / "gold"
+
+
+def gold_files() -> list[Path]:
+    """The hand annotations next to the repository (../shared/gold), if present."""
+    return sorted(GOLD_DIR.glob("*.json"))
+
+
+def load_gold() -> dict[str, dict]:
+    """Gold annotations by document stem."""
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in gold_files()}
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> tuple[Store, Path]:
+    """The five bundled plans built into a fresh on-disk store: (store, its folder)."""
+    path = tmp_path_factory.mktemp("store")
+    store = Store(path)
+    report = build(bundled_corpus(), store, workers=1)
+    assert report.ok, report.failed
+    assert len(report.built) == 5
+    return store, path
+
+
+@pytest.fixture(scope="session")
+def store(built) -> Store:
+    return built[0]
+
+
+@pytest.fixture(scope="session")
+def gold() -> dict[str, dict]:
+    data = load_gold()
+    if not data:
+        pytest.skip("no gold annotations in ../shared/gold")
+    return data

@@ -1,0 +1,118 @@
+"""Ready questions on the bundled plans, parameter binding, output formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from itertools import combinations
+
+import pyoxigraph as ox
+import pytest
+
+from policykg.errors import QueryError
+from policykg.graph.remote import substitute
+from policykg.queries.library import parse_query, ready_queries
+from policykg.queries.output import render
+from policykg.queries.run import bind_params, run_query, run_sparql
+
+FIVE_PLACES = {"福州市", "泉州市", "衢州市", "衡阳市", "鹿城区"}
+NOT_BODIES = {"enterprise", "public", "expert", "other"}
+
+
+def test_every_ready_question_is_documented():
+    queries = ready_queries()
+    assert {"voc-cities", "shared-responsibility"} <= set(queries)
+    for q in queries.values():
+        assert q.title and q.description, q.name
+
+
+def test_voc_cities_lists_all_five_places_with_sentences(store):
+    result = run_query(store, "voc-cities")
+    frame = result.to_frame()
+    assert set(frame["place"]) == FIVE_PLACES
+    for row in frame.itertuples():
+        assert "VOCs" in row.sentence or "挥发性有机" in row.sentence, row.sentence
+
+
+def test_voc_cities_takes_another_pollutant(store):
+    frame = run_query(store, "voc-cities", {"pollutant": "NOx"}).to_frame()
+    assert len(frame) > 0
+    assert all("氮氧化物" in s or "NOx" in s for s in frame["sentence"])
+    # a Chinese name of the pollutant works as well as its notation
+    by_label = run_query(store, "voc-cities", {"pollutant": "氮氧化物"}).to_frame()
+    assert sorted(by_label["sentence"]) == sorted(frame["sentence"])
+
+
+def test_broader_pollutant_finds_narrower_measures(store):
+    heavy = set(run_query(store, "voc-cities", {"pollutant": "heavy_metals"}).to_frame()["sentence"])
+    thallium = set(run_query(store, "voc-cities", {"pollutant": "Tl"}).to_frame()["sentence"])
+    assert thallium and thallium <= heavy
+
+
+def test_injection_is_data(store):
+    hostile = 'VOCs" } } ; DROP ALL ; SELECT * WHERE { ?s ?p ?o . FILTER("x'
+    frame = run_query(store, "voc-cities", {"pollutant": hostile}).to_frame()
+    assert len(frame) == 0
+    assert len(run_query(store, "voc-cities").to_frame()) > 0  # nothing was dropped
+    query = ready_queries()["voc-cities"]
+    text = substitute(query.sparql, bind_params(query, {"pollutant": hostile}))
+    uses = len(re.findall(r"\?pollutant\b", query.sparql))
+    assert uses >= 1 and text.count(str(ox.Literal(hostile))) == uses  # every use became one literal
+    assert store.select(text, {})[1] == []  # the substituted text is still one harmless query
+
+
+def test_unknown_parameter_and_question_are_clear_errors(store):
+    with pytest.raises(QueryError, match="no parameter 'polutant'"):
+        run_query(store, "voc-cities", {"polutant": "NOx"})
+    with pytest.raises(QueryError, match="no ready question"):
+        run_query(store, "no-such-question")
+
+
+def test_integer_parameter_is_checked():
+    q = parse_query("# title: t\n# param: year:integer = 2021 | a year\nSELECT ?x WHERE { ?x ?p ?year }", "t")
+    assert bind_params(q, {})["year"].value == "2021"
+    with pytest.raises(QueryError, match="must be integer"):
+        bind_params(q, {"year": "2021) } DROP ALL"})
+
+
+def gold_pairs(gold: dict[str, dict]) -> set[tuple[str, str]]:
+    """Function pairs that the hand annotations show sharing the work of one clause."""
+    pairs = set()
+    for doc in gold.values():
+        by_clause: dict[str, set[str]] = {}
+        for a in doc["actors"]:
+            if a["role"] in {"lead", "cooperate", "joint"} and a["canonical"] not in NOT_BODIES:
+                by_clause.setdefault(a["clause"], set()).add(a["canonical"])
+        for functions in by_clause.values():
+            pairs.update(combinations(sorted(functions), 2))
+    return pairs
+
+
+def test_shared_responsibility_has_the_pairs_of_the_gold(store, gold):
+    frame = run_query(store, "shared-responsibility").to_frame()
+    found = set(zip(frame["function_a"], frame["function_b"], strict=True))
+    expected = gold_pairs(gold)
+    assert expected, "the gold shows departments acting together"
+    missing = expected - found
+    assert len(missing) <= len(expected) * 0.2, sorted(missing)
+    assert (frame["measures"] >= 1).all() and frame["places"].str.len().gt(0).all()
+
+
+def test_sparql_command_form(store):
+    result = run_sparql(store, "SELECT (COUNT(*) AS ?n) WHERE { ?d a pkg:PolicyDocument }")
+    assert result.rows == [(5,)]
+    ask = run_sparql(store, "ASK { ?m a pkg:Measure }")
+    assert ask.rows == [(True,)]
+
+
+def test_output_formats(store):
+    result = run_query(store, "voc-cities")
+    rows = list(csv.reader(io.StringIO(render(result, "csv"))))
+    assert rows[0] == result.columns and len(rows) == len(result.rows) + 1
+    as_json = json.loads(render(result, "json"))
+    assert as_json[0].keys() == set(result.columns)
+    sparql_json = json.loads(render(result, "sparql-json"))
+    assert sparql_json["head"]["vars"] == result.columns
+    assert len(sparql_json["results"]["bindings"]) == len(result.rows)
