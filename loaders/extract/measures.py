@@ -1,0 +1,174 @@
+"""Measures: the commitments of a plan (or the reported work of a summary).
+
+A measure is a sentence that names an action (a label of the ``action_type``
+vocabulary: 治理, 淘汰, 建立, 开展 ...) or a policy instrument. The heading of a
+numbered item that has sub-items is a title, not a measure. Each measure gets:
+
+- ``status``: ``reported`` in a part whose modality is ``summary`` (or in a
+  work summary), else ``planned``;
+- ``campaign``: its section's (inherited from ancestors), else one named in the
+  sentence (蓝天保卫战, 治水 ...), else the one whose cue words (大气, 水质 ...)
+  the sentence uses;
+- ``pollutants``: pollutant labels in the sentence, each its own mention, so an
+  enumeration 铊、镉等重金属 yields Tl, Cd and heavy_metals;
+- ``action_types`` and ``year`` (the section's, else the document's when it
+  covers one year).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from policykg.loaders.document import Document, Span
+from policykg.loaders.extract.facts import Measure, Mention, Section
+from policykg.loaders.extract.matcher import matcher
+
+SUMMARY_DOC_TYPES = frozenset({"work_summary"})
+
+
+@dataclass(slots=True)
+class SentenceContext:
+    """What a sentence inherits from where it stands."""
+
+    span: Span
+    section: Section | None
+    is_heading: bool  # the sentence is (part of) a section heading
+    has_children: bool  # that section has sub-sections
+
+
+class SectionIndex:
+    """Innermost section of every character, built once per document."""
+
+    def __init__(self, document: Document, sections: list[Section]) -> None:
+        self.sections = sections
+        self._by_index = {s.index: s for s in sections}
+        self._owner: list[int] = [-1] * len(document.text)
+        # Parents come before their children in document order, so a later
+        # (deeper) section overwrites the characters of its ancestors.
+        for section in sorted(sections, key=lambda s: (s.span.start, s.level)):
+            n = section.span.end - section.span.start
+            self._owner[section.span.start : section.span.end] = [section.index] * n
+        self._parents = {s.parent for s in sections if s.parent is not None}
+        self._headings = [s.heading for s in sections if s.heading is not None]
+
+    def at(self, pos: int) -> Section | None:
+        """The innermost section containing character ``pos``."""
+        if 0 <= pos < len(self._owner) and self._owner[pos] >= 0:
+            return self._by_index[self._owner[pos]]
+        return None
+
+    def context(self, span: Span) -> SentenceContext:
+        section = self.at(span.start)
+        is_heading = bool(section and section.heading and section.heading.overlaps(span))
+        has_children = bool(section and section.index in self._parents)
+        return SentenceContext(span, section, is_heading, has_children)
+
+
+def document_status(document: Document) -> str:
+    """``reported`` for a work summary, else ``planned``."""
+    return "reported" if document.metadata.doc_type in SUMMARY_DOC_TYPES else "planned"
+
+
+def status_of(section: Section | None, document: Document) -> str:
+    """Planned or reported, from the section's modality, else the document type."""
+    if section is not None and section.modality == "summary":
+        return "reported"
+    if section is not None and section.modality == "plan":
+        return "planned"
+    return document_status(document)
+
+
+def year_of(section: Section | None, document: Document) -> int | None:
+    """The section's year, else the document's single year."""
+    if section is not None and section.year is not None:
+        return section.year
+    years = document.metadata.years
+    return years[0] if len(years) == 1 else None
+
+
+def sentence_campaign(document: Document, span: Span) -> str | None:
+    """A campaign named in the sentence, else the one its cue words point to most."""
+    named = matcher("campaign").find(document.norm, span.start, span.end)
+    if named:
+        return named[0].code
+    cues = matcher("campaign", "cue").find(document.norm, span.start, span.end)
+    if not cues:
+        return None
+    counts = Counter(m.code for m in cues)
+    best = max(counts.values())
+    # ties go to the cue read first
+    return next(m.code for m in cues if counts[m.code] == best)
+
+
+def campaign_of(section: Section | None, document: Document, span: Span) -> str | None:
+    """The section's campaign (inherited), else the sentence's own cues."""
+    if section is not None and section.campaign:
+        return section.campaign
+    return sentence_campaign(document, span)
+
+
+def pollutant_mentions(document: Document, span: Span) -> list[Mention]:
+    """Every pollutant label in ``span``, one mention each."""
+    return [
+        Mention("pollutant", m.code, Span(m.start, m.end))
+        for m in matcher("pollutant").find(document.norm, span.start, span.end)
+    ]
+
+
+def action_mentions(document: Document, span: Span) -> list[Mention]:
+    """Every action-type label in ``span``."""
+    return [
+        Mention("action_type", m.code, Span(m.start, m.end))
+        for m in matcher("action_type").find(document.norm, span.start, span.end)
+    ]
+
+
+def is_commitment(document: Document, ctx: SentenceContext, actions: list[Mention]) -> bool:
+    """A sentence that names an action or an instrument, and is not a group title."""
+    if ctx.is_heading and ctx.has_children:
+        return False
+    if actions:
+        return True
+    return matcher("instrument").first(document.norm, ctx.span.start, ctx.span.end) is not None
+
+
+def extract_measures(document: Document, contexts: list[SentenceContext]) -> list[Measure]:
+    """One measure per committing sentence, in document order."""
+    measures: list[Measure] = []
+    for ctx in contexts:
+        actions = action_mentions(document, ctx.span)
+        if not is_commitment(document, ctx, actions):
+            continue
+        measures.append(
+            Measure(
+                span=ctx.span,
+                section=ctx.section.index if ctx.section else None,
+                campaign=campaign_of(ctx.section, document, ctx.span),
+                status=status_of(ctx.section, document),
+                year=year_of(ctx.section, document),
+                pollutants=pollutant_mentions(document, ctx.span),
+                action_types=actions,
+            )
+        )
+    return measures
+
+
+def campaign_pollutants(document: Document, measures: list[Measure]) -> list[tuple[str, str, Span]]:
+    """Each (campaign, pollutant) pair a measure acts on, once, with the clause that shows it.
+
+    Of several clauses naming the pair, the shortest is the clearest.
+    """
+    from policykg.loaders.extract.clauses import clauses, enclosing
+
+    best: dict[tuple[str, str], Span] = {}
+    for measure in measures:
+        if not measure.campaign or not measure.pollutants:
+            continue
+        parts = clauses(document, measure.span)
+        for mention in measure.pollutants:
+            clause = enclosing(parts, mention.span.start) or mention.span
+            key = (measure.campaign, mention.code)
+            if key not in best or len(clause) < len(best[key]):
+                best[key] = clause
+    return [(c, p, span) for (c, p), span in best.items()]
