@@ -262,24 +262,25 @@ class _Reader:
 
     def _region(self, title: str | None) -> Region | None:
         gaz = gazetteer()
-        weights: Counter[str] = Counter()
-        strong: list[list[PlaceMention]] = []
+        groups: list[tuple[str, list[PlaceMention], float, float, bool]] = []
         if title:
-            mentions = gaz.find_mentions(title)
-            strong.append(mentions)
-            _vote(weights, mentions, _W_TITLE, _W_TITLE)
-        issuer_mentions = [m for value in self.field(ISSUER_FIELDS) for m in gaz.find_mentions(value)]
-        strong.append(issuer_mentions)
-        _vote(weights, issuer_mentions, _W_ISSUER, _W_ISSUER)
-        site = self.field(SITE_FIELDS) + self._browser_site()
-        _vote(weights, [m for v in site for m in gaz.find_mentions(v)], _W_SITE, _W_SITE)
-        body_mentions = gaz.find_mentions(self.body)
-        _vote(weights, body_mentions, _W_FULL, _W_SHORT, anchored=True)
+            groups.append(("title", gaz.find_mentions(title), _W_TITLE, _W_TITLE, False))
+        issuer = [m for value in self.field(ISSUER_FIELDS) for m in gaz.find_mentions(value)]
+        groups.append(("issuer", issuer, _W_ISSUER, _W_ISSUER, False))
+        site = [m for v in self.field(SITE_FIELDS) + self._browser_site() for m in gaz.find_mentions(v)]
+        groups.append(("site", site, _W_SITE, _W_SITE, False))
+        groups.append(("body", gaz.find_mentions(self.body), _W_FULL, _W_SHORT, True))
+        evidence = [
+            (group, codes, full if mention.full else short)
+            for group, mentions, full, short, anchored in groups
+            for mention, codes in _candidates(mentions, anchored)
+        ]
+        resolved, weights = _resolve(evidence)
         if not weights:
             return None
         province = _best_province(weights)
-        for mentions in strong:
-            region = _most_specific(mentions, weights, province)
+        for group in ("title", "issuer"):
+            region = _most_specific([gaz.regions[c] for g, c in resolved if g == group], weights)
             if region is not None:
                 return region
         return self._region_from_text(weights, province)
@@ -463,22 +464,19 @@ def _iso_date(value: str) -> str | None:
         return None
 
 
-def _vote(
-    weights: Counter[str],
-    mentions: list[PlaceMention],
-    full: float,
-    short: float,
-    anchored: bool = False,
-) -> None:
-    """Add the weight of each mention to its place (ambiguous ones: split, resolved later).
+def _candidates(mentions: list[PlaceMention], anchored: bool) -> list[tuple[PlaceMention, tuple[str, ...]]]:
+    """The places each mention can mean.
 
-    With ``anchored``, the short name of a county or district (资源, 新建, 友好: also
-    words) counts only where its prefecture or province is named too.
+    A short name shared by a place and one inside it (衡阳: the prefecture and its
+    county) means the higher one. With ``anchored``, the short name of a county
+    or district (资源, 新建, 友好: also words) counts only where its prefecture or
+    province is named too.
     """
     gaz = gazetteer()
     named = {
         c for m in mentions for c in m.codes if m.full or gaz.regions[c].level in ("province", "prefecture")
     }
+    out = []
     for mention in mentions:
         codes = mention.codes
         if anchored and not mention.full:
@@ -488,11 +486,47 @@ def _vote(
                 if gaz.regions[c].level in ("province", "prefecture")
                 or any(a.code in named for a in gaz.chain(c)[1:])
             )
-        if not codes:
+        if len(codes) > 1 and all(gaz.is_within(c, codes[0]) for c in codes):
+            codes = codes[:1]
+        if codes:
+            out.append((mention, codes))
+    return out
+
+
+def _resolve(
+    evidence: list[tuple[str, tuple[str, ...], float]],
+) -> tuple[list[tuple[str, str]], Counter[str]]:
+    """Each mention's place, and the weight of evidence for each place.
+
+    Unambiguous mentions count first. An ambiguous one (鼓楼区: four provinces)
+    goes to the candidate the unambiguous ones support (its prefecture or
+    province named elsewhere); with no support, or a tie, it counts for nothing:
+    a split vote would favour provinces with several places of the same name.
+    """
+    gaz = gazetteer()
+    first: Counter[str] = Counter()
+    for _, codes, weight in evidence:
+        if len(codes) == 1:
+            first[codes[0]] += weight
+    provinces: Counter[str] = Counter()
+    for code, weight in first.items():
+        provinces[gaz.regions[code].province_code] += weight
+    resolved: list[tuple[str, str]] = []
+    weights = Counter(first)
+    for group, codes, weight in evidence:
+        if len(codes) == 1:
+            resolved.append((group, codes[0]))
             continue
-        weight = (full if mention.full else short) / len(codes)
-        for code in codes:
-            weights[code] += weight
+        support = {
+            c: sum(first[a.code] for a in gaz.chain(c)[1:]) + 0.25 * provinces[gaz.regions[c].province_code]
+            for c in codes
+        }
+        best = max(support.values())
+        winners = [c for c in codes if support[c] == best]
+        if best > 0 and len(winners) == 1:
+            resolved.append((group, winners[0]))
+            weights[winners[0]] += weight
+    return resolved, weights
 
 
 def _best_province(weights: Counter[str]) -> str:
@@ -503,26 +537,16 @@ def _best_province(weights: Counter[str]) -> str:
     return max(totals, key=lambda p: (totals[p], weights[p]))
 
 
-def _most_specific(mentions: list[PlaceMention], weights: Counter[str], province: str) -> Region | None:
-    """The deepest place among strong mentions (a title, an issuer field) that agree with each other."""
-    gaz = gazetteer()
-    candidates: list[Region] = []
-    for mention in mentions:
-        regions = [gaz.regions[c] for c in mention.codes]
-        if len(regions) > 1:  # ambiguous: keep those in the province the text is about
-            regions = [r for r in regions if r.province_code == province] or regions
-            regions = [r for r in regions if weights[r.code] == max(weights[x.code] for x in regions)]
-            if len(regions) > 1 and not all(gaz.is_within(r, regions[0]) for r in regions):
-                continue
-        candidates.append(regions[0])
-    if not candidates:
+def _most_specific(regions: list[Region], weights: Counter[str]) -> Region | None:
+    """The deepest of the places a title (or issuer field) names, if they agree (温州市鹿城区 → 鹿城区)."""
+    if not regions:
         return None
-    # The deepest place whose chain holds the others (温州市鹿城区 → 鹿城区).
-    ranked = sorted(candidates, key=lambda r: -len(gaz.chain(r)))
-    for region in ranked:
-        if all(gaz.is_within(region, other) or gaz.is_within(other, region) for other in candidates):
+    gaz = gazetteer()
+    for region in sorted(regions, key=lambda r: -len(gaz.chain(r))):
+        if all(gaz.is_within(region, other) or gaz.is_within(other, region) for other in regions):
             return region
-    return ranked[-1] if len(ranked) == 1 else max(candidates, key=lambda r: weights[r.code])
+    # Places that do not nest (a title naming two cities): the one the text is most about.
+    return max(regions, key=lambda r: weights[r.code])
 
 
 def _consistent(name: str, region: Region | None) -> bool:
