@@ -48,6 +48,7 @@ NUMBER_RE = re.compile(
 )
 _MAGNITUDE = frozenset("万亿千")
 _PERCENT = frozenset("%％")
+_CLASSIFIER = "个"
 
 
 def parse_chinese(text: str) -> float | None:
@@ -152,25 +153,39 @@ def unit_code(label: str) -> str | None:
     return None
 
 
-def read_unit(text: str, pos: int) -> tuple[str | None, str | None, int]:
+def read_unit(text: str, pos: int, end: int | None = None) -> tuple[str | None, str | None, int]:
     """The unit written at ``text[pos:]``: (as written, notation or None, end).
 
     A magnitude 万/亿 before a unit goes with it (万元, 万吨/日); the longest
     spelling the vocabulary knows wins, and a magnitude with a unit the
     vocabulary only knows bare (万份) is returned as written, without notation.
     """
-    if pos < len(text) and text[pos] in _PERCENT:
+    end = len(text) if end is None else end
+    if pos >= end:
+        return None, None, pos
+    if text[pos] in _PERCENT:
         return text[pos], unit_code(text[pos]) or "%", pos + 1
     units = unit_matcher()
-    window = text[pos : pos + 12]
+    window = text[pos : min(end, pos + 12)]
     hit = units.find(window)
     if hit and hit[0].start == 0:
-        return hit[0].label, hit[0].code, pos + hit[0].end
-    if window[:1] in _MAGNITUDE:
+        label, code, stop = hit[0].label, hit[0].code, hit[0].end
+        # 个 is the general classifier: before a unit noun the unit is the noun (43个工作日)
+        if label == _CLASSIFIER and len(hit) > 1 and hit[1].start == stop:
+            label, code, stop = window[: hit[1].end], hit[1].code, hit[1].end
+        # a rate: 万吨/日, 吨/年 — the whole spelling if the vocabulary has it, else as written
+        if stop + 1 < len(window) and window[stop] == "/" and not window[stop + 1].isascii():
+            rate = window[: stop + 2]
+            return rate, unit_code(rate), pos + stop + 2
+        return label, code, pos + stop
+    if window[:1] in _MAGNITUDE and len(window) > 1:
         rest = units.find(window, 1)
         if rest and rest[0].start == 1:
-            end = rest[0].end
-            return window[:end], None, pos + end
+            stop = rest[0].end
+            if stop + 1 < len(window) and window[stop] == "/" and not window[stop + 1].isascii():
+                stop += 2
+            return window[:stop], unit_code(window[:stop]), pos + stop
+    if window[:1] in _MAGNITUDE:
         # A bare magnitude (投入2.35亿, 1000余万) is read by the caller from context.
         return window[:1], None, pos + 1
     return None, None, pos
@@ -204,7 +219,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         pos, approx = num_end, None
         if pos < end and text[pos] in "余多":
             approx, pos = text[pos], pos + 1
-        unit_text, unit, unit_end = read_unit(text[:end], pos)
+        unit_text, unit, unit_end = read_unit(text, pos, end)
         if unit_text is None:
             unit_end = num_end
         if unit_text is not None and unit is None and unit_text not in _MAGNITUDE:
