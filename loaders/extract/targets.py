@@ -63,6 +63,10 @@ MEASURE_HEADS = (
     "率", "浓度", "比例", "比率", "总量", "排放量", "量", "强度", "密度", "天数", "指数", "数", "时限",
     "金额", "面积", "长度", "水质",
 )  # fmt: skip
+# A one-character cue (无) reads only after a place word: 可视范围内无漂浮物, 水面无垃圾.
+LOCATIVE = frozenset("内中上面")
+# At most this many characters (无论, 基本, 全市全年) stand before a cue that governs an object.
+MAX_LEAD = 6
 # Words that mark a backlog: what is left to do is a target even in a report.
 BACKLOG = ("剩余", "未完成", "尚未", "遗留")
 # A comparison with the past, not a number: 低于前3年平均水平, 不高于上年.
@@ -79,6 +83,8 @@ ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III
 # “四个100%”: one figure stated for N measures listed before it.
 N_TIMES_RE = re.compile(r"(?P<n>[两二三四五六七八九十])个(?P<v>[0-9]+(?:\.[0-9]+)?)[%％]")
 YEAR_RE = re.compile(r"(20[0-9]{2})\s*年")
+# A year after these is a baseline (比2020年, 较2020年), not the year of the goal.
+BASELINE = frozenset("比较与自从")
 
 # Comparator notations (skos:notation of comparator.ttl, the codes of SCHEMA.md).
 LE, GE, EQ = "<=", ">=", "="
@@ -215,7 +221,11 @@ class _Context:
             return section.year
         if len(self.years) == 1:
             return self.years[0]
-        written = [int(m.group(1)) for m in YEAR_RE.finditer(self.norm, *sentence)]
+        written = [
+            int(m.group(1))
+            for m in YEAR_RE.finditer(self.norm, *sentence)
+            if _ch(self.norm, m.start() - 1) not in BASELINE and not self.norm.startswith("以来", m.end())
+        ]
         if written:
             return written[-1]
         if self.years:
@@ -379,6 +389,10 @@ class _Sentence:
                 fig.end = pos + 2
             return
         after = hit.end
+        if fig.unit == "%":  # 90%以上的行政村: a share of things is a goal, not a scope
+            fig.comparator = hit.code
+            fig.end = hit.end
+            return
         if after < end and norm[after] == "的":
             fig.comparator = "threshold"
             return
@@ -434,6 +448,8 @@ class _Sentence:
                 continue
             if not _is_boundary(norm, m.end(), e) and not norm.startswith("标准", m.end()):
                 continue  # Ⅲ类断面比例, Ⅴ类水体: the class names what is measured
+            if not m.group("suffix") and not any(c.end == m.start() for c in self.cues):
+                continue  # (达到或好于Ⅲ类): a definition, not a goal
             comparator = GE if (m.group("suffix") or "").endswith("以下") else LE
             out.append(_Figure(m.start(), m.end(), float(ROMAN[m.group("r")]), "类", comparator, fixed=True))
         for m in RANK_RE.finditer(norm, s, e):
@@ -631,6 +647,9 @@ class _Sentence:
         for m in self.strengths:
             if m.start == a and m.end <= b:
                 a = m.end
+        for word in RANK_WORDS:
+            if norm.endswith(word, a, b):
+                b -= len(word)
         return a, b
 
     def _pollutant(self, ind: tuple[int, int] | None, span: tuple[int, int]) -> str | None:
@@ -690,18 +709,21 @@ class _Sentence:
 
     # -- targets without a figure ------------------------------------------------
     def _valueless(self, covered: list[tuple[int, int]]) -> list[Target]:
+        """Targets with an explicit comparator and no figure, each between the figures of its clause."""
         out: list[Target] = []
         quoted = self.ctx.quoted
         for a, b in self.clauses:
-            if any(a <= s < b for s, _ in covered):
-                continue
-            found = []
+            inside = [(s, e) for s, e in covered if a <= s < b]
             for cue in self.cues:
                 if not (a <= cue.start < b) or quoted[cue.start]:
                     continue
-                found.extend(self._no_value_cue(cue, a, b))
-            found.extend(self._reduce_goal(a, b))
-            out.extend(found)
+                if any(s <= cue.start < e for s, e in inside):
+                    continue  # part of a figure (下降2.5%)
+                wa = max([a] + [e for _, e in inside if e <= cue.start])
+                wb = min([b] + [s for s, _ in inside if s >= cue.end])
+                out.extend(self._no_value_cue(cue, wa, wb))
+            if not inside:
+                out.extend(self._reduce_goal(a, b))
         return out
 
     def _no_value_cue(self, cue: Match, a: int, b: int) -> list[Target]:
@@ -717,8 +739,13 @@ class _Sentence:
                     return []
                 return [self._bare(cue.code, p, (subj[0], cue.end), cue.start) for p in parts]
             lead = self._trim(a, cue.start)
-            if cue.code == ELIMINATE and lead[1] - lead[0] <= 6:  # 基本消除劣Ⅴ类水体
-                obj = self._trim(cue.end, b)
+            if len(cue.label) == 1:
+                short = _ch(norm, cue.start - 1) in LOCATIVE  # 可视范围内无海面漂浮物; not 无人机, 无废城市
+            else:
+                short = lead[1] - lead[0] <= MAX_LEAD
+            if cue.code == ELIMINATE and short:  # 基本消除劣Ⅴ类水体
+                stop = norm.find("、", cue.end, b)
+                obj = self._trim(cue.end, stop if stop >= 0 else b)
                 if obj[1] <= obj[0] or norm[obj[0]] in "比率":
                     return []
                 parts = _split_list(norm, obj[0], obj[1], "和")
