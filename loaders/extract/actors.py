@@ -3,29 +3,39 @@
 The words come from two vocabularies. ``department`` gives the bodies: its
 labels name a body by themselves (公安局, 市委, 企业); its ``pkg:cue`` words
 (生态环境, 财政, 中央, 行业) are function names that are also common nouns and
-count as a body only in *body context*, and collective names (公检法) that
-stand for one body of each function they are a cue of. ``role`` gives the cue
-words of each role (牵头, 配合, 联合, 督促, 决策部署 ...); where a cue stands
-is read here:
+count as a body only in *body context*, and collective names (公检法) stand
+for one body of each function they are a cue of. ``role`` gives the cue words
+of each role (牵头, 配合, 联合, 督促, 决策部署 ...); where a cue stands is read
+here:
 
-- a cue right after a body gives it the cue's role: 市生态环境局牵头 → lead,
-  市公安局参与 → cooperate, 省委决策部署 → mentioned;
-- the nearest cue before a body in its clause gives the role of its object:
-  督促企业 → supervised, 联合城管执法 → joint, 按照市政府 → mentioned; a
-  cooperation cue built on the cooperate concept's own name (配合, 配合做好)
-  makes its object the lead (配合农业农村部门 → lead: the issuer helps),
-  other cooperation cues make it a cooperator (依托环境医院 → cooperate);
-- a joint cue anywhere in the clause (公检法等多部门联动) makes the rest joint;
-- otherwise enterprises and unnamed bodies are the ones worked on
-  (supervised) and everyone else is mentioned.
+- a 决策部署-like (``mentioned``) cue right after a body: the body's decisions
+  are carried out (推动中央和省委省政府决策部署: mentioned, not pushed);
+- a cue right before a body gives the role of its object: 督促企业 →
+  supervised, 联合城管执法 → joint; a cooperation cue built on the cooperate
+  concept's own name (配合, 配合做好) makes its object the lead (the issuer
+  helps), other cooperation cues make it a cooperator (依托环境医院, 邀请高校);
+- a cue right after a body gives it the cue's role (市公安局参与 → cooperate,
+  市生态环境局牵头 → lead);
+- else the nearest cue before the body in its clause, else a joint cue anywhere
+  in the clause (公检法等多部门联动);
+- else enterprises and unnamed bodies are the ones worked on (supervised) and
+  everyone else is mentioned.
 
-Bodies joined by 、 和 及 与 (or nothing: 市委市政府) form an enumeration that
-shares a role; bare place words in it (中央、省、市) are governments. A
+Bodies joined by 、 和 及 与 (or by nothing: 市委市政府) form an enumeration that
+shares one role; lone level words in it (中央、省、市) are governments, and short
+members the vocabulary does not know (突改办) keep it together. A
 responsibility bracket as implementation plans write it, （市生态环境局牵头，
 市公安局、交通运输局参与）, makes its first body lead and the others what their
-cue says (cooperate without one). The issuer's own system (全市生态环境系统,
-市生态环境局 in the city bureau's own plan) is not an actor; a higher body of
-the same function (省生态环境厅, 生态环境部, 督察组) is.
+cue says (cooperate without one).
+
+Not actors: the issuer and its own system (市生态环境局 in the city bureau's
+plan, 全市生态环境系统: a higher body of the same function such as
+省生态环境厅, 生态环境部 or a 督察组 is one); names inside quotations
+(“我为群众办实事”) and inside a title other than its issuer; document-number
+abbreviations (泉环委〔2022〕); places named as where work happens
+(乡镇污水处理设施). Places of the gazetteer are actors where they act: a
+county of the document's region heading its clause (南安市、安溪县完成…) or
+right after a role cue (指导永泰县, 配合做好湖南省…).
 """
 
 from __future__ import annotations
@@ -33,31 +43,47 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from policykg.loaders.document import Document, Span
+from policykg.loaders.document import Document, Region, Span
 from policykg.loaders.extract.clauses import OPEN, clauses
 from policykg.loaders.extract.facts import ActorRole
 from policykg.loaders.extract.matcher import VocabMatcher, matcher
-from policykg.loaders.extract.measures import SentenceContext
+from policykg.loaders.extract.measures import SentenceContext, status_of
+from policykg.loaders.gazetteer import gazetteer
 from policykg.ontology.vocab import vocabulary
 
-# Grammar, not vocabulary: what joins the members of an enumeration, the
+# Grammar, not vocabulary: what joins the members of an enumeration; the
 # one-character administrative level words (市公安局 is 市 + 公安局; 中央、省、市
-# are three governments), and the ministry (部) and province department (厅)
-# endings that put a body of the issuer's own function above the issuer.
-JOINERS = ("以及", "、", "和", "及", "与", "或", "，", ",")
+# are three governments) with their rank; the ministry (部) and province
+# department (厅) endings and the inspection (督察) bodies that put a body of the
+# issuer's own function above the issuer; 等 closing an enumeration; 各
+# (every ...) that makes a place word a body (各乡镇) rather than a location.
+JOINERS = ("以及", "、", "和", "及", "与", "或")
 LEVEL_CHARS = {"省": 0, "市": 1, "州": 1, "盟": 1, "县": 2, "区": 2, "旗": 2}
+REGION_RANK = {"province": 0, "prefecture": 1, "county": 2, "district": 2}
 HIGHER_ENDINGS = ("部", "厅")
 INSPECTION = "督察"
 ETC = "等"
+EVERY = "各"
+# Quotation and title marks: a body inside them is part of a name.
+QUOTES = {"“": "”", "‘": "’", "「": "」", '"': '"'}
+TITLE = ("《", "》")
+DOC_NUMBER = "〔["  # 泉环委〔2022〕6号: an issuer's abbreviation in a document number
 # A role cue this far after a body (in characters of plain text) still reads as
 # right after it: 市生态环境局等部门牵头.
 AFTER_GAP = 3
-# Canonical functions that are not government bodies: the ones worked on when
+# An unknown member of an enumeration (突改办 in 生环委办、突改办、蓝天办) is this short.
+MAX_MEMBER = 6
+# A place name this far before a level word is its prefix: 泉州市中级人民法院.
+MAX_PLACE = 12
+# Department functions that are no government body: the ones worked on when
 # nothing else is said.
 WORKED_ON = frozenset({"enterprise", "other"})
-# The department function whose cue words name other bodies' generic heads
-# (部门, 有关部门): after 等 they close an enumeration instead of adding a body.
+# The function of unnamed bodies (部门, 有关部门): after 等 they close an
+# enumeration instead of adding a body.
 GENERIC = "other"
+# The function of counties, districts, townships below the issuer; and of governments.
+SUBORDINATE = "subordinate_government"
+GOVERNMENT = "government"
 
 
 @dataclass(slots=True)
@@ -65,12 +91,13 @@ class Body:
     """One body named in a sentence (a label, or a cue in body context)."""
 
     codes: tuple[str, ...]  # department notations (several for 公检法)
-    start: int
+    start: int  # with its place prefix
     end: int
     label: str
     is_label: bool  # a department label (a body by itself), not a cue
-    prefix_level: int | None = None  # level of a place prefix (0 province ... 2 county)
-    higher_prefix: bool = False  # prefixed by a place above the issuer's region
+    prefixed: bool = False  # a place prefix stands before it (市, 泉州市)
+    higher_prefix: bool = False  # the prefix names a place above the issuer's region
+    is_place: bool = False  # a region of the gazetteer (永泰县)
 
 
 @dataclass(slots=True)
@@ -90,6 +117,8 @@ class Group:
 
 @dataclass(frozen=True, slots=True)
 class Cue:
+    """A role cue word found in the sentence."""
+
     role: str
     start: int
     end: int
@@ -102,14 +131,14 @@ class Cue:
 @cache
 def _body_index() -> tuple[VocabMatcher, dict[str, tuple[tuple[str, ...], bool]]]:
     """One automaton over department labels and cues: text -> (codes, is_label)."""
-    index: dict[str, tuple[tuple[str, ...], bool]] = {}
     vocab = vocabulary("department")
+    index: dict[str, tuple[tuple[str, ...], bool]] = {
+        label: ((code,), True) for label, code in vocab.label_index().items()
+    }
     cue_codes: dict[str, list[str]] = {}
     for concept in vocab:
         for cue in concept.props.get("cue", ()):
             cue_codes.setdefault(cue, []).append(concept.code)
-    for label, code in vocab.label_index().items():
-        index[label] = ((code,), True)
     for cue, codes in cue_codes.items():
         index.setdefault(cue, (tuple(codes), False))
     return VocabMatcher({text: text for text in index}), index
@@ -121,69 +150,94 @@ def _cooperate_inverse_stem() -> str:
     return vocabulary("role")["cooperate"].pref_zh
 
 
-def _cues(document: Document, span: Span) -> list[Cue]:
-    return [
-        Cue(m.code, m.start, m.end, m.label)
-        for m in matcher("role").find(document.norm, span.start, span.end)
-    ]
+# ---------------------------------------------------------------- the document
+
+
+@dataclass(slots=True)
+class _DocumentView:
+    """What every sentence of a document needs: its text, region and issuer."""
+
+    document: Document
+    text: str
+    region: Region | None
+    own_rank: int | None
+    chain: frozenset[str]  # codes of the region and its ancestors
+    issuer_code: str | None
+    issuer_spans: list[Span]  # where the issuer names itself (市生态环境局鹿城分局)
+
+    @classmethod
+    def of(cls, document: Document) -> _DocumentView:
+        region = document.metadata.region
+        chain = frozenset(r.code for r in gazetteer().chain(region)) if region else frozenset()
+        code, spans = _issuer(document)
+        return cls(
+            document=document,
+            text=document.norm,
+            region=region,
+            own_rank=REGION_RANK.get(region.level) if region else None,
+            chain=chain,
+            issuer_code=code,
+            issuer_spans=spans,
+        )
+
+
+def _issuer(document: Document) -> tuple[str | None, list[Span]]:
+    """The issuer's function and the places where the text names the issuer.
+
+    The issuer 温州市生态环境局鹿城分局 is also written 市生态环境局鹿城分局: its
+    name without the leading place names is searched for.
+    """
+    issuer = document.metadata.issuer
+    if not issuer:
+        return None, []
+    automaton, index = _body_index()
+    code = None
+    for m in automaton.find(issuer):
+        codes, is_label = index[m.code]
+        if is_label:
+            code = codes[0]
+            break
+    core = issuer
+    for place in gazetteer().find_mentions(issuer):
+        if place.start == len(issuer) - len(core) and place.full:
+            core = issuer[place.end :]
+    spans: list[Span] = []
+    if len(core) >= 3:
+        at = document.norm.find(core)
+        while at != -1:
+            spans.append(Span(at, at + len(core)))
+            at = document.norm.find(core, at + 1)
+    return code, spans
 
 
 # ---------------------------------------------------------------- bodies
 
 
-def _issuer_function(document: Document) -> tuple[str | None, str | None]:
-    """Function code and matched label of the issuer (福州市生态环境局 -> ecology_environment)."""
-    issuer = document.metadata.issuer
-    if not issuer:
-        return None, None
-    automaton, index = _body_index()
-    for m in reversed(automaton.find(issuer)):
-        codes, is_label = index[m.code]
-        if is_label:
-            return codes[0], m.label
-    return None, None
+def _place_prefix(view: _DocumentView, start: int, floor: int) -> tuple[int, bool, bool]:
+    """Widen a body over a place prefix (市, 泉州市, 湖南省): (start, prefixed, higher)."""
+    text = view.text
+    if start <= floor or text[start - 1] not in LEVEL_CHARS:
+        return start, False, False
+    rank = LEVEL_CHARS[text[start - 1]]
+    higher = view.own_rank is not None and rank < view.own_rank
+    lo = max(floor, start - MAX_PLACE)
+    for place in gazetteer().find_mentions(text[lo:start]):
+        if lo + place.end == start and place.full:
+            if view.region is not None:
+                higher = any(c in view.chain and c != view.region.code for c in place.codes)
+            return lo + place.start, True, higher
+    return start - 1, True, higher
 
 
-def _own_level(document: Document) -> int | None:
-    region = document.metadata.region
-    if region is None:
-        return None
-    return {"province": 0, "prefecture": 1, "county": 2, "district": 2}.get(region.level)
-
-
-def _place_prefix(document: Document, start: int, floor: int) -> tuple[int, int | None, bool]:
-    """Widen a body over a place prefix (市, 泉州市, 湖南省); returns (start, level, higher)."""
-    text = document.norm
-    level = None
-    higher = False
-    if start > floor and text[start - 1] in LEVEL_CHARS:
-        level = LEVEL_CHARS[text[start - 1]]
-        own = _own_level(document)
-        higher = own is not None and level < own
-        start -= 1
-        from policykg.loaders.gazetteer import gazetteer
-
-        region = document.metadata.region
-        lo = max(floor, start - 12)
-        for place in gazetteer().find_mentions(text[lo : start + 1]):
-            if lo + place.end == start + 1 and place.full:
-                start = lo + place.start
-                if region is not None:
-                    chain = {r.code for r in gazetteer().chain(region)}
-                    higher = any(c in chain and c != region.code for c in place.codes)
-                break
-    return start, level, higher
-
-
-def _bodies(document: Document, span: Span) -> list[Body]:
+def _bodies(view: _DocumentView, span: Span) -> list[Body]:
     automaton, index = _body_index()
     out: list[Body] = []
-    for m in automaton.find(document.norm, span.start, span.end):
+    for m in automaton.find(view.text, span.start, span.end):
         codes, is_label = index[m.code]
-        start, level, higher = _place_prefix(document, m.start, span.start)
-        body = Body(codes, start, m.end, m.label, is_label, level, higher)
+        start, prefixed, higher = _place_prefix(view, m.start, span.start)
+        body = Body(codes, start, m.end, m.label, is_label, prefixed, higher)
         previous = out[-1] if out else None
-        # 重点行业 + 企业 is one body: adjacent names of the same function merge.
+        # 重点行业 + 企业 is one body: adjacent names of one function merge.
         if previous is not None and previous.end == body.start and previous.codes == body.codes:
             previous.end = body.end
             previous.is_label = previous.is_label or body.is_label
@@ -193,94 +247,183 @@ def _bodies(document: Document, span: Span) -> list[Body]:
     return out
 
 
-def _bare_level_word(document: Document, start: int, end: int) -> bool:
-    """A lone level word (省 in 中央、省、市) between joiners."""
-    return end - start == 1 and document.norm[start] in LEVEL_CHARS
+def _places(view: _DocumentView, span: Span, bodies: list[Body]) -> list[Body]:
+    """Regions named in the sentence that can act: below the issuer's region, or (full names) above it."""
+    if view.region is None:
+        return []
+    g = gazetteer()
+    taken = [Span(b.start, b.end) for b in bodies]
+    out: list[Body] = []
+    for place in g.find_mentions(view.text[span.start : span.end]):
+        start, end = span.start + place.start, span.start + place.end
+        if any(t.start < end and start < t.end for t in taken):
+            continue  # the prefix of a body (泉州市中级人民法院)
+        if view.region.code in place.codes:
+            continue  # the issuer's own region
+        below = [c for c in place.codes if c not in view.chain and g.is_within(c, view.region.code)]
+        above = [c for c in place.codes if c in view.chain]
+        if below and not above:
+            out.append(Body((SUBORDINATE,), start, end, place.surface, True, is_place=True))
+        elif above and place.full and not below:
+            out.append(Body((GOVERNMENT,), start, end, place.surface, True, is_place=True))
+    return out
 
 
-def _joined(document: Document, start: int, end: int) -> bool:
-    """Only joiners (or nothing) between two bodies."""
-    gap = document.norm[start:end]
-    while gap:
-        for joiner in JOINERS:
-            if gap.startswith(joiner):
-                gap = gap[len(joiner) :]
-                break
-        else:
-            return False
-    return True
+# ---------------------------------------------------------------- enumerations
 
 
-def _groups(document: Document, bodies: list[Body], span: Span) -> list[Group]:
-    """Enumerations: bodies with only joiners between them, plus lone level words in them."""
-    text = document.norm
+def _joiner_at(text: str, i: int) -> int:
+    for joiner in JOINERS:
+        if text.startswith(joiner, i):
+            return len(joiner)
+    return 0
+
+
+def _is_name_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "()（）"
+
+
+def _gap_items(text: str, start: int, end: int) -> list[Span] | None:
+    """The unknown members between two bodies of one enumeration, or None if not one.
+
+    Between two bodies may stand nothing (市委市政府), a joiner (、 和 及 与 或),
+    or joiners around short members the vocabulary does not know
+    (生环委办、突改办、蓝天办; 国家、省和市委).
+    """
+    if start == end:
+        return []
+    if not _joiner_at(text, start):
+        return None
+    i, items = start, []
+    while i < end:
+        n = _joiner_at(text, i)
+        if n:
+            i += n
+            continue
+        j = i
+        while j < end and not _joiner_at(text, j):
+            if not _is_name_char(text[j]):
+                return None
+            j += 1
+        if j == end or j - i > MAX_MEMBER:
+            return None
+        items.append(Span(i, j))
+        i = j
+    return items
+
+
+def _level_word(text: str, span: Span) -> Body | None:
+    """A lone level word in an enumeration (省 in 国家、省和市委) is a government."""
+    if span.end - span.start == 1 and text[span.start] in LEVEL_CHARS:
+        return Body((GOVERNMENT,), span.start, span.end, text[span.start], True)
+    return None
+
+
+def _groups(text: str, bodies: list[Body], span: Span) -> list[Group]:
+    """Enumerations of bodies, with their lone level words (中央、省、市) as governments."""
     groups: list[Group] = []
     for body in bodies:
-        if (
-            groups
-            and _joined(document, groups[-1].end, body.start)
-            and "，" not in text[groups[-1].end : body.start]
-            and "," not in text[groups[-1].end : body.start]
-        ):
-            groups[-1].bodies.append(body)
-        elif groups and _joined_via_level_words(document, groups[-1], body):
-            groups[-1].bodies.append(body)
-        else:
+        items = _gap_items(text, groups[-1].end, body.start) if groups else None
+        if items is None or (groups and groups[-1].bodies[-1].is_place != body.is_place):
             groups.append(Group([body]))
+            continue
+        group = groups[-1]
+        group.bodies.extend(b for b in (_level_word(text, item) for item in items) if b)
+        group.bodies.append(body)
     for group in groups:
-        _absorb_level_words(document, group, span)
+        # trailing level words: 中央、省、市重大决策部署
+        i = group.end
+        while i + 1 < span.end and _joiner_at(text, i) == 1 and text[i + 1] in LEVEL_CHARS:
+            chained = group.bodies[-1].label in LEVEL_CHARS
+            if not (chained or (i + 2 < span.end and _joiner_at(text, i + 2))):
+                break
+            group.bodies.append(Body((GOVERNMENT,), i + 1, i + 2, text[i + 1], True))
+            i += 2
     return groups
 
 
-def _joined_via_level_words(document: Document, group: Group, body: Body) -> bool:
-    """中央、省、市委: lone level words between two bodies keep the enumeration going."""
-    text = document.norm
-    i = group.end
-    seen = False
-    while i < body.start:
-        for joiner in JOINERS[:5]:
-            if text.startswith(joiner, i):
-                i += len(joiner)
-                break
-        else:
-            if text[i] in LEVEL_CHARS and (i + 1 == body.start or text[i + 1] in "、和及与"):
-                i += 1
-                seen = True
-                continue
-            return False
-    return seen
+# ---------------------------------------------------------------- names that are not bodies
 
 
-def _absorb_level_words(document: Document, group: Group, span: Span) -> None:
-    """Add the lone level words of an enumeration (国家、省和市委: 省) as governments."""
-    text = document.norm
-    members: list[Body] = []
-    for a, b in zip(group.bodies, group.bodies[1:], strict=False):
-        members.append(a)
-        i = a.end
-        while i < b.start:
-            if (
-                text[i] in LEVEL_CHARS
-                and text[i - 1] in "、和及与"
-                and (i + 1 == b.start or text[i + 1] in "、和及与")
-            ):
-                members.append(Body(("government",), i, i + 1, text[i], True))
+def _marked_spans(text: str, span: Span) -> tuple[list[Span], list[Span]]:
+    """Quotations and titles (《…》) inside a sentence, as inner spans."""
+    quotes: list[Span] = []
+    titles: list[Span] = []
+    i = span.start
+    while i < span.end:
+        ch = text[i]
+        is_title = ch == TITLE[0]
+        close = TITLE[1] if is_title else QUOTES.get(ch)
+        j = text.find(close, i + 1, span.end) if close else -1
+        if j == -1:
             i += 1
-    members.append(group.bodies[-1])
-    # trailing: 中央、省、市重大决策部署
-    i = group.end
-    while i + 1 < span.end and text[i] in "、和及与" and text[i + 1] in LEVEL_CHARS:
-        members.append(Body(("government",), i + 1, i + 2, text[i + 1], True))
-        i += 2
-    group.bodies = members
+            continue
+        (titles if is_title else quotes).append(Span(i + 1, j))
+        # a title may hold quotations: look inside it; a quotation is one name
+        i = i + 1 if is_title else j + 1
+    return quotes, titles
+
+
+def _is_name_part(view: _DocumentView, body: Body, quotes: list[Span], titles: list[Span]) -> bool:
+    """Part of a quoted name, of a title (but a title's issuer), or of a document number."""
+    if any(q.start <= body.start and body.end <= q.end for q in quotes):
+        return True
+    for t in titles:
+        if t.start <= body.start and body.end <= t.end:
+            return body.start != t.start
+    return body.end < len(view.text) and view.text[body.end] in DOC_NUMBER
+
+
+def _is_location(view: _DocumentView, body: Body, cues: list[Cue]) -> bool:
+    """A place word used for where work happens (乡镇污水处理设施), not for a body."""
+    if body.codes != (SUBORDINATE,) or body.is_place or body.label.startswith(EVERY):
+        return False
+    if body.end >= len(view.text) or not _is_name_char(view.text[body.end]):
+        return False
+    return not any(c.end == body.start or c.start == body.end for c in cues)
+
+
+def _is_issuer(view: _DocumentView, body: Body) -> bool:
+    """The issuer itself, or a body of its function and level (its own system)."""
+    if any(s.start <= body.end and body.start < s.end for s in view.issuer_spans):
+        return True
+    if view.issuer_code is None or body.codes != (view.issuer_code,):
+        return False
+    return not (body.higher_prefix or body.label.endswith(HIGHER_ENDINGS) or INSPECTION in body.label)
+
+
+def _is_generic_head(text: str, body: Body, previous: Group | None) -> bool:
+    """部门 in 自然资源、交通运输等部门 or 多部门 in 公检法环等多部门: the head of an enumeration."""
+    if previous is None or body.codes != (GENERIC,):
+        return False
+    gap = text[previous.end : body.start]
+    return ETC in gap and len(gap) <= 3 and all(ch.isalnum() for ch in gap)
+
+
+def _in_body_context(text: str, group: Group, cues: list[Cue]) -> bool:
+    """Does this enumeration name bodies (not 生态环境 of 生态环境质量)?
+
+    Yes when a member is a label or a collective name (公检法), or a cue with a
+    place prefix that ends its word (市财政, but not 省生态环境保护督察), or
+    when 等 follows (自然资源、交通运输等部门), or a role cue stands right
+    before it (配合省里) or a non-supervision cue right after it (财政参与; not
+    教育引导, where the cue word is a verb with it).
+    """
+    for b in group.bodies:
+        if b.is_label or len(b.codes) > 1:
+            return True
+        if b.prefixed and (b.end >= len(text) or not _is_name_char(text[b.end]) or _joiner_at(text, b.end)):
+            return True
+    if text.startswith(ETC, group.end):
+        return True
+    return any(c.end == group.start or (c.start == group.end and c.role != "supervised") for c in cues)
 
 
 # ---------------------------------------------------------------- roles
 
 
-def _role_after(document: Document, group: Group, cues: list[Cue], limit: int) -> str | None:
+def _role_after(text: str, group: Group, cues: list[Cue], limit: int) -> str | None:
     """A cue right after the enumeration (市公安局参与, 省委决策部署)."""
-    text = document.norm
     for cue in cues:
         if cue.start < group.end:
             continue
@@ -293,60 +436,44 @@ def _role_after(document: Document, group: Group, cues: list[Cue], limit: int) -
     return None
 
 
-def _role_before(cues: list[Cue], group: Group, floor: int) -> str | None:
-    """The nearest cue before the enumeration in its clause, read for its object."""
-    before = [c for c in cues if floor <= c.start and c.end <= group.start]
-    if not before:
-        return None
-    cue = before[-1]
+def _object_role(cue: Cue) -> str | None:
+    """The role a cue gives the body that follows it."""
     if cue.role == "cooperate":
         return "lead" if _cooperate_inverse_stem() in cue.label else "cooperate"
-    if cue.role == "lead":  # 牵头组织有关部门: the issuer leads, the body takes part
+    if cue.role == "lead":  # 牵头组织有关部门: the issuer leads, the body is organised
         return None
     return cue.role
 
 
-def _default_role(codes: tuple[str, ...]) -> str:
-    return "supervised" if codes[0] in WORKED_ON else "mentioned"
+def _group_role(text: str, group: Group, cues: list[Cue], clause: Span) -> str | None:
+    """The role of an enumeration outside a responsibility bracket, None for the default."""
+    after = _role_after(text, group, cues, clause.end)
+    if after == "mentioned":
+        return after
+    before = [c for c in cues if clause.start <= c.start and c.end <= group.start]
+    nearest = _object_role(before[-1]) if before else None
+    if nearest is not None and before[-1].end == group.start:
+        return nearest
+    if after is not None:
+        return after
+    if nearest is not None:
+        return nearest
+    if any(c.role == "joint" and clause.start <= c.start < clause.end for c in cues):
+        return "joint"
+    return None
 
 
-# ---------------------------------------------------------------- context
-
-
-def _in_body_context(document: Document, group: Group, cues: list[Cue], span: Span) -> bool:
-    """Does this enumeration name bodies (not 生态环境 of 生态环境质量)?"""
-    if any(b.is_label or len(b.codes) > 1 or b.prefix_level is not None for b in group.bodies):
-        return True
-    text = document.norm
-    if text.startswith(ETC, group.end):
-        return True  # 自然资源、交通运输等部门
-    return any(c.end == group.start or c.start == group.end for c in cues)
-
-
-def _is_issuer(document: Document, body: Body, issuer: tuple[str | None, str | None]) -> bool:
-    """A body of the issuer's own function and level is the issuer's own system."""
-    code, _label = issuer
-    if code is None or body.codes != (code,):
-        return False
-    if body.higher_prefix or body.label.endswith(HIGHER_ENDINGS) or INSPECTION in body.label:
-        return False
-    return True
-
-
-def _is_generic_head(document: Document, body: Body, previous: Group | None) -> bool:
-    """部门 in 自然资源、交通运输等部门 or 多部门 in 公检法环等多部门: the head of an enumeration."""
-    if previous is None or body.codes != (GENERIC,):
-        return False
-    gap = document.norm[previous.end : body.start]
-    return ETC in gap and len(gap) <= 3 and all(ch.isalnum() for ch in gap)
+def _default_role(view: _DocumentView, body: Body, status: str) -> str:
+    if body.is_place:  # a county heading a plan's clause is tasked; in a report it is credited
+        return "supervised" if status == "planned" else "mentioned"
+    return "supervised" if body.codes[0] in WORKED_ON else "mentioned"
 
 
 # ---------------------------------------------------------------- brackets
 
 
-def _brackets(document: Document, span: Span) -> list[Span]:
+def _brackets(text: str, span: Span) -> list[Span]:
     """Closed brackets inside a sentence, as inner spans."""
-    text = document.norm
     out: list[Span] = []
     i = span.start
     while i < span.end:
@@ -361,28 +488,27 @@ def _brackets(document: Document, span: Span) -> list[Span]:
 
 
 def _responsibility(
-    document: Document, inner: Span, groups: list[Group], cues: list[Cue]
+    view: _DocumentView, inner: Span, groups: list[Group], cues: list[Cue]
 ) -> dict[int, str] | None:
     """Roles of the groups of a responsibility bracket (by group id), or None if it is none.
 
-    Every piece between commas must be bodies and at most a cue; the first
-    piece leads unless its cue says otherwise, later ones cooperate.
+    Every piece between commas must be bodies and at most a cue, and the first
+    piece names a body by a label; the first piece leads unless its cue says
+    otherwise, later ones cooperate.
     """
-    text = document.norm
+    text = view.text
     inside = [g for g in groups if inner.start <= g.start and g.end <= inner.end]
-    if not inside:
+    if not inside or not any(b.is_label for b in inside[0].bodies):
         return None
-    pieces = [p for p in clauses(document, inner)]
     roles: dict[int, str] = {}
-    for n, piece in enumerate(pieces):
+    for n, piece in enumerate(clauses(view.document, inner)):
         members = [g for g in inside if piece.start <= g.start and g.end <= piece.end]
         if not members:
             return None
-        used = sum(g.end - g.start for g in members)
         piece_cues = [c for c in cues if piece.start <= c.start and c.end <= piece.end]
-        used += sum(c.end - c.start for c in piece_cues)
-        joiners = sum(1 for ch in text[piece.start : piece.end] if ch in "、和及与等")
-        if piece.end - piece.start - used - joiners > 2:
+        used = sum(g.end - g.start for g in members) + sum(c.end - c.start for c in piece_cues)
+        used += sum(1 for ch in text[piece.start : piece.end] if ch in "、和及与等")
+        if piece.end - piece.start - used > 2:
             return None
         cue_role = piece_cues[-1].role if piece_cues else None
         for g in members:
@@ -393,54 +519,59 @@ def _responsibility(
 # ---------------------------------------------------------------- main
 
 
+def _place_acts(group: Group, cues: list[Cue], clause: Span) -> bool:
+    """A place acts where it heads its clause or stands right after a role cue."""
+    return group.start == clause.start or any(c.end == group.start and c.role != "mentioned" for c in cues)
+
+
 def extract_actors(document: Document, contexts: list[SentenceContext]) -> list[ActorRole]:
     """Every body given a role, one ActorRole per body and function, in document order."""
-    issuer = _issuer_function(document)
+    view = _DocumentView.of(document)
+    text = view.text
     out: list[ActorRole] = []
     for ctx in contexts:
         sentence = ctx.span
-        bodies = _bodies(document, sentence)
+        bodies = _bodies(view, sentence)
+        bodies = sorted(bodies + _places(view, sentence, bodies), key=lambda b: b.start)
         if not bodies:
             continue
-        cues = _cues(document, sentence)
+        cues = [
+            Cue(m.code, m.start, m.end, m.label)
+            for m in matcher("role").find(text, sentence.start, sentence.end)
+        ]
+        quotes, titles = _marked_spans(text, sentence)
+        bodies = [
+            b
+            for b in bodies
+            if not _is_name_part(view, b, quotes, titles) and not _is_location(view, b, cues)
+        ]
         groups: list[Group] = []
-        for group in _groups(document, bodies, sentence):
+        for group in _groups(text, bodies, sentence):
             previous = groups[-1] if groups else None
-            if len(group.bodies) == 1 and _is_generic_head(document, group.bodies[0], previous):
+            if len(group.bodies) == 1 and _is_generic_head(text, group.bodies[0], previous):
                 continue
             groups.append(group)
-        bracket_roles: dict[int, str] = {}
-        bracket_of: dict[int, Span] = {}
-        for inner in _brackets(document, sentence):
-            roles = _responsibility(document, inner, groups, cues)
-            if roles:
-                bracket_roles.update(roles)
-                for g in groups:
-                    if id(g) in roles:
-                        bracket_of[id(g)] = inner
+        bracket_roles: dict[int, tuple[str, Span]] = {}
+        for inner in _brackets(text, sentence):
+            for gid, role in (_responsibility(view, inner, groups, cues) or {}).items():
+                bracket_roles[gid] = (role, inner)
         parts = clauses(document, sentence)
+        status = status_of(ctx.section, document)
         for group in groups:
             if id(group) in bracket_roles:
-                clause = bracket_of[id(group)]
-                role = bracket_roles[id(group)]
+                role, clause = bracket_roles[id(group)]
             else:
                 clause = next((c for c in parts if c.start <= group.start < c.end), sentence)
-                if not _in_body_context(document, group, cues, clause):
+                if group.bodies[0].is_place:
+                    if not _place_acts(group, cues, clause):
+                        continue
+                elif not _in_body_context(text, group, cues):
                     continue
-                role = _group_role(document, group, cues, clause)
+                role = _group_role(text, group, cues, clause)
             for body in group.bodies:
-                if _is_issuer(document, body, issuer):
+                if _is_issuer(view, body):
                     continue
-                body_role = role or _default_role(body.codes)
+                body_role = role or _default_role(view, body, status)
                 for code in body.codes:
                     out.append(ActorRole(code, body_role, Span(body.start, body.end), clause))
     return out
-
-
-def _group_role(document: Document, group: Group, cues: list[Cue], clause: Span) -> str | None:
-    role = _role_after(document, group, cues, clause.end)
-    if role is None:
-        role = _role_before(cues, group, clause.start)
-    if role is None and any(c.role == "joint" and clause.start <= c.start < clause.end for c in cues):
-        role = "joint"
-    return role
