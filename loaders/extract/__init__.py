@@ -69,7 +69,7 @@ def extract(document: Document) -> DocumentFacts:
         targets=targets,
         actors=actors,
         instruments=instruments,
-        campaign_pollutants=campaign_pollutants(document, measures),
+        campaign_pollutants=campaign_pollutants(document, measures, sections),
     )
 
 

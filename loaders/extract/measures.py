@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from policykg.loaders.document import Document, Span
 from policykg.loaders.extract.facts import Measure, Mention, Section
 from policykg.loaders.extract.matcher import matcher
+from policykg.ontology.vocab import vocabulary
 
 SUMMARY_DOC_TYPES = frozenset({"work_summary"})
 
@@ -154,21 +155,36 @@ def extract_measures(document: Document, contexts: list[SentenceContext]) -> lis
     return measures
 
 
-def campaign_pollutants(document: Document, measures: list[Measure]) -> list[tuple[str, str, Span]]:
+def campaign_pollutants(
+    document: Document, measures: list[Measure], sections: list[Section]
+) -> list[tuple[str, str, Span]]:
     """Each (campaign, pollutant) pair a measure acts on, once, with the clause that shows it.
 
-    Of several clauses naming the pair, the shortest is the clearest.
+    In a campaign's section every pollutant its measures name is that
+    campaign's (噪声 under 蓝天保卫战, 农村生活污水 under 净土工程). Outside one, a
+    sentence often lists the work of several media (水质自动监测站、大气小微站、
+    颗粒物组分站): each pollutant goes to its own medium's campaign
+    (``pkg:medium``), and one without a medium (噪声, 碳排放) to none. Of
+    several clauses naming a pair, the shortest is the clearest.
     """
     from policykg.loaders.extract.clauses import clauses, enclosing
 
+    by_index = {s.index: s for s in sections}
+    pollutants = vocabulary("pollutant")
     best: dict[tuple[str, str], Span] = {}
     for measure in measures:
-        if not measure.campaign or not measure.pollutants:
+        if not measure.pollutants:
             continue
+        section = by_index.get(measure.section) if measure.section is not None else None
+        in_campaign = section.campaign if section is not None else None
         parts = clauses(document, measure.span)
         for mention in measure.pollutants:
+            concept = pollutants[mention.code] if mention.code in pollutants else None
+            campaign = in_campaign or (concept.prop("medium") if concept else None)
+            if not campaign:
+                continue
             clause = enclosing(parts, mention.span.start) or mention.span
-            key = (measure.campaign, mention.code)
+            key = (campaign, mention.code)
             if key not in best or len(clause) < len(best[key]):
                 best[key] = clause
     return [(c, p, span) for (c, p), span in best.items()]
