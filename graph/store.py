@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from policykg.errors import QueryError, StoreError
+from policykg.graph.binding import substitute
 from policykg.graph.build import DocumentGraph
 from policykg.ontology.namespaces import ONTOLOGY_GRAPH, PKG, PLACES_GRAPH, XSD
 from policykg.ontology.vocab import vocabulary_version
@@ -101,11 +102,12 @@ class Store:
             self._store.flush()
 
     # -- reading ---------------------------------------------------------------
-    def query(self, sparql: str, substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None):
+    def query(self, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None):
         """Run a SPARQL query over the union of all graphs (pyoxigraph results)."""
-        subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
+        if bindings:
+            sparql = substitute(sparql, bindings)
         try:
-            return self._store.query(sparql, use_default_graph_as_union=True, substitutions=subs or None)
+            return self._store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
 

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from policykg.errors import QueryError
-from policykg.graph.remote import substitute
+from policykg.graph.binding import substitute
 from policykg.queries.library import parse_query, ready_queries
 from policykg.queries.output import render
 from policykg.queries.run import bind_params, run_query, run_sparql
