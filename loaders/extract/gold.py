@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from policykg.loaders.document import Document, Region, Span
-from policykg.loaders.extract.facts import DocumentFacts
+from policykg.loaders.extract.facts import DocumentFacts, Instrument
 from policykg.ontology.vocab import vocabulary
 
 
@@ -92,9 +92,14 @@ def to_gold(facts: DocumentFacts) -> dict[str, Any]:
         {"campaign": campaign, "pollutant": pollutant, **_quote(document, span)}
         for campaign, pollutant, span in facts.campaign_pollutants
     ]
+    # An annotator lists an instrument once per document and kind (adopted in
+    # the plan, reported in the summary): the first mention stands for the rest.
+    adoptions: dict[tuple[str, str], Instrument] = {}
+    for instrument in facts.instruments:
+        adoptions.setdefault((instrument.code, instrument.kind), instrument)
     instruments = [
         {"name": instrument_name(i.code), **_quote(document, i.span), "kind": i.kind}
-        for i in facts.instruments
+        for i in adoptions.values()
     ]
     return {
         "doc": document.source.name,
