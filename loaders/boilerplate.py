@@ -17,6 +17,8 @@ here rather than in ``ontology/vocab/``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from functools import cache
 
 from policykg.loaders.document import Span
 
@@ -193,13 +195,20 @@ def _lines(text: str):
     yield start, len(text)
 
 
+@cache
+def _label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"(?:^|(?<=[\s|｜【\[]))({alternatives}){_FIELD_SEP}*[:：|｜]")
+
+
+def _labels_in(line: str, labels: tuple[str, ...]) -> list[str]:
+    """The labels that stand as field names in the line (at its start or after a space, then : or |)."""
+    return list(dict.fromkeys(m.group(1) for m in _label_pattern(labels).finditer(line)))
+
+
 def _labelled(line: str, labels: tuple[str, ...]) -> int:
-    """How many labels stand as field names in the line (at its start or after a space, then : or |)."""
-    count = 0
-    for label in labels:
-        if re.search(rf"(?:^|[\s|｜【\[]){re.escape(label)}{_FIELD_SEP}*[:：|｜]", line):
-            count += 1
-    return count
+    """How many different labels stand as field names in the line."""
+    return len(_labels_in(line, labels))
 
 
 def _only(line: str, words: tuple[str, ...]) -> bool:
@@ -251,7 +260,7 @@ def _line_kind(line: str) -> str | None:
 
 def _is_meta_line(line: str) -> bool:
     """浏览量:595, 来源:生态环境局, 发布时间:2021-07-26 12:02 (several may share a line)."""
-    labels = [label for label in META_LABELS if _labelled(line, (label,))]
+    labels = _labels_in(line, META_LABELS)
     if len(labels) >= 2:
         return True
     if not labels:
@@ -308,6 +317,28 @@ def content_end(text: str, ignored: list[Span]) -> int:
     """Where the document's content ends: before the furniture that runs to the end of the text."""
     end = len(text.rstrip())
     for span in sorted(ignored, key=lambda s: s.start, reverse=True):
-        if span.start < end and not text[span.end : end].strip():
-            end = len(text[: span.start].rstrip())
+        if span.start >= end:
+            continue
+        if text[span.end : end].strip():
+            break  # the content ends after this span
+        end = len(text[: span.start].rstrip())
     return end
+
+
+class SpanSet:
+    """Sorted, merged spans with fast membership: is a position (or a range) in furniture?"""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = _merge(list(spans))
+        self._starts = [s.start for s in self.spans]
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self.spans[i].end
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when some span overlaps ``[start, end)`` (or, for an empty range, contains it)."""
+        if end <= start:
+            return start in self
+        i = bisect_right(self._starts, end - 1) - 1
+        return i >= 0 and self.spans[i].end > start

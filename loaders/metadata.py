@@ -38,7 +38,7 @@ import re
 from collections import Counter
 from functools import cache
 
-from policykg.loaders.boilerplate import content_end
+from policykg.loaders.boilerplate import SpanSet, content_end
 from policykg.loaders.document import Metadata, Region, Span
 from policykg.loaders.gazetteer import PlaceMention, gazetteer, short_name
 from policykg.loaders.sections import parse_outline
@@ -102,6 +102,7 @@ class _Reader:
         self.text = text
         self.norm = norm
         self.ignored = ignored
+        self.furniture = SpanSet(ignored)
         self.end = content_end(norm, ignored)
         self.lines = _lines(norm)
         self.fields = self._fields()
@@ -135,7 +136,7 @@ class _Reader:
         """label -> values, from index tables (a | b | c | d) and label:value lines of the furniture."""
         fields: dict[str, list[str]] = {}
         for start, end in self.lines:
-            if not any(s.start < end and start < s.end for s in self.ignored):
+            if not self.furniture.overlaps(start, end):
                 continue
             line = self.norm[start:end]
             if "|" in line or "｜" in line:
@@ -173,7 +174,7 @@ class _Reader:
                 continue
             lead = start + len(line) - len(line.lstrip(_SPACE))
             span = Span(lead, lead + len(stripped))
-            if any(s.overlaps(span) for s in self.ignored):
+            if self.furniture.overlaps(span.start, span.end):
                 # A browser title (标题_栏目_站点): its first part is the title.
                 first = re.split(r"_|\s[-|｜]\s", stripped)[0].strip(_SPACE)
                 if _doc_type_words(first):
@@ -293,9 +294,7 @@ class _Reader:
                 break
             line = self.norm[start:end].strip(_SPACE)
             parts = [p for p in re.split(r"_", line) if p.strip()]
-            if len(parts) >= 2 and any(
-                s.start <= start < s.end or start <= s.start < end for s in self.ignored
-            ):
+            if len(parts) >= 2 and self.furniture.overlaps(start, end):
                 out.append(parts[-1].strip(_SPACE))
         return out
 

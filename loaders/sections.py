@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from policykg.loaders.boilerplate import content_end
+from policykg.loaders.boilerplate import SpanSet, content_end
 from policykg.loaders.document import Document, Span
 from policykg.loaders.extract.facts import Section
 from policykg.ontology.vocab import vocabulary
@@ -178,7 +178,7 @@ def _skip_space(norm: str, i: int, limit: int) -> int:
 class _Builder:
     def __init__(self, norm: str, ignored: list[Span]) -> None:
         self.norm = norm
-        self.ignored = ignored
+        self.furniture = SpanSet(ignored)
         self.end = content_end(norm, ignored)
         self.roots: list[_Node] = []
         self.nodes: list[_Node] = []
@@ -186,7 +186,7 @@ class _Builder:
         self.last: dict[str, _Node] = {}  # the latest section of each kind
 
     def ignored_at(self, pos: int) -> bool:
-        return any(s.start <= pos < s.end for s in self.ignored)
+        return pos in self.furniture
 
     def close(self, depth: int, at: int) -> None:
         """Close the open sections from ``depth`` down, at position ``at``."""
