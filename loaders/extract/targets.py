@@ -103,7 +103,7 @@ def _yuan_units() -> dict[str, str]:
 
     Read from the unit vocabulary's ``pkg:cue`` values.
     """
-    return {label: code for label, code in _labels("unit", "cue").items()}
+    return _labels("unit", "cue")
 
 
 @cache
@@ -189,7 +189,7 @@ class _Context:
         i = self.owner[pos] if 0 <= pos < len(self.owner) else -1
         return self.sections.get(i)
 
-    def kind(self, pos: int, sentence: tuple[int, int]) -> str:
+    def kind(self, pos: int, cues: list[Match]) -> str:
         """``achieved`` or ``target`` from the part, the document type, else the sentence."""
         section = self.section(pos)
         if section is not None and section.modality == "summary":
@@ -203,7 +203,6 @@ class _Context:
         if self.doc_type == "summary_and_plan" and self.first_plan is not None:
             # the preamble of a summary and plan reports the year done
             return "achieved" if pos < self.first_plan else "target"
-        cues = matcher("doc_type", "cue").find(self.norm, *sentence)
         report = sum(1 for c in cues if c.code == "work_summary")
         plan = sum(1 for c in cues if c.code != "work_summary")
         if report > plan:
@@ -272,6 +271,7 @@ def _clauses(norm: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _sentences(document: Document) -> list[tuple[int, int]]:
+    """Sentences of the text, cut around page furniture (``Document.ignored``)."""
     norm = document.norm
     out, piece = [], 0
     for i, ch in enumerate(norm):
@@ -281,7 +281,18 @@ def _sentences(document: Document) -> list[tuple[int, int]]:
             piece = i + 1
     if piece < len(norm):
         out.append((piece, len(norm)))
-    return [s for s in out if not document.is_ignored(s[0])]
+    for span in document.ignored:
+        kept = []
+        for a, b in out:
+            if span.end <= a or b <= span.start:
+                kept.append((a, b))
+                continue
+            if a < span.start:
+                kept.append((a, span.start))
+            if span.end < b:
+                kept.append((span.end, b))
+        out = kept
+    return out
 
 
 def _is_boundary(norm: str, pos: int, end: int) -> bool:
@@ -299,6 +310,9 @@ class _Sentence:
         self.cues = _cues(self.norm, start, end)
         self.after_cues = _postposed(self.norm, start, end)
         self.strengths = matcher("strength").find(self.norm, start, end)
+        self.quantities = find_quantities(self.norm, start, end)
+        self.quantity_starts = [q.start for q in self.quantities]
+        self._kind_cues: list[Match] | None = None
 
     def clause(self, pos: int) -> tuple[int, int]:
         for a, b in self.clauses:
@@ -308,14 +322,14 @@ class _Sentence:
 
     # -- reading the numbers -------------------------------------------------
     def figures(self) -> list[_Figure]:
-        norm, quoted = self.norm, self.ctx.quoted
+        quoted = self.ctx.quoted
         figures: list[_Figure] = []
         taken: set[int] = set()
         for f in self._special_forms():
             figures.append(f)
             taken.update(range(f.start, f.end))
         names = self._quoted_numbers()
-        for q in find_quantities(norm, self.start, self.end):
+        for q in self.quantities:
             if q.start in taken or quoted[q.start]:
                 continue
             f = self._figure(q, names)
@@ -328,7 +342,7 @@ class _Sentence:
         """Numbers of quoted names (“1+8+53”): a gloss after the name repeats them."""
         out: set[float] = set()
         quoted = self.ctx.quoted
-        for q in find_quantities(self.norm, self.start, self.end):
+        for q in self.quantities:
             if quoted[q.start] and not q.chinese:
                 out.add(q.value)
         return out
@@ -668,7 +682,9 @@ class _Sentence:
         backlog = any(w in left for w in BACKLOG) and "完成" not in clause
         if backlog:
             return "target", True
-        return self.ctx.kind(pos, (self.start, self.end)), False
+        if self._kind_cues is None:
+            self._kind_cues = matcher("doc_type", "cue").find(self.norm, self.start, self.end)
+        return self.ctx.kind(pos, self._kind_cues), False
 
     def _comparator(self, f: _Figure, kind: str) -> str:
         c = f.comparator
@@ -683,7 +699,7 @@ class _Sentence:
         return c or EQ
 
     def _strength(self, pos: int) -> str:
-        figure_starts = self._figure_starts
+        figure_starts = self.quantity_starts
         for cue in sorted((c for c in self.strengths if c.end <= pos), key=lambda c: -c.start):
             if self._local(cue) and self.clause(cue.start) != self.clause(pos):
                 continue
@@ -694,14 +710,10 @@ class _Sentence:
             break
         return BINDING
 
-    @property
-    def _figure_starts(self) -> list[int]:
-        return [q.start for q in find_quantities(self.norm, self.start, self.end)]
-
     def _local(self, cue: Match) -> bool:
         """力争前十, 力争达到31: the cue stands right before its comparator or figure."""
         norm, nxt = self.norm, cue.end
-        later = [c.start for c in self.cues if c.start >= nxt] + self._figure_starts
+        later = [c.start for c in self.cues if c.start >= nxt] + self.quantity_starts
         later = [p for p in later if p >= nxt]
         if norm.startswith("前", nxt):
             return True
