@@ -53,10 +53,10 @@ _TOKEN = re.compile(
     r"|(?P<circled>[①-⑳])"
 )
 # A part heading whose numeral was lost when the page was saved: "、主要任务".
-_LOST_NUMBER = re.compile(r"(?m)^[ \t\u3000\xa0]*、(?=[^\n。]{2,30}$)")
+_LOST_NUMBER = re.compile(r"(?m)^[ \t\u3000\xa0]*、(?=[^\r\n。]{2,30}\r?$)")
 # The attachments after a plan (附件1, 附件：) start a new outline.
 _ATTACHMENT = re.compile(
-    r"(?m)^[ \t\u3000\xa0]*附件[ \t\u3000]*[0-9一二三四五六七八九十]*[ \t\u3000]*(?:[:：]|$)"
+    r"(?m)^[ \t\u3000\xa0]*附件[ \t\u3000]*[0-9一二三四五六七八九十]*[ \t\u3000]*(?:[:：]|\r?$)"
 )
 _SPACE = " \t\u3000\xa0"
 _STRONG_BEFORE = "。；;：:！？!?"

@@ -372,3 +372,14 @@ def test_heading_part(heading: str, expected: tuple) -> None:
 )
 def test_heading_campaign(heading: str, campaign: str | None) -> None:
     assert heading_campaign(heading) == campaign
+
+
+def test_crlf_line_ends_give_the_same_tree() -> None:
+    text = "一、总体要求\n二、主要目标\n、主要任务\n（一）推进治理。\n附件1\n1.示范工程清单\n"
+    lf = _outline(_document(text))
+    crlf_document = _document(text.replace("\n", "\r\n"))
+    assert _outline(crlf_document) == lf
+    assert [number for number, _, _ in lf] == ["一、", "二、", "、", "（一）", "1."]
+    sections = parse_sections(crlf_document)
+    assert sections[-1].parent is None  # the attachment's list is not inside 主要任务
+    assert crlf_document.quote(sections[2].span) == "、主要任务\r\n（一）推进治理。"
