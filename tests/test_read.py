@@ -8,6 +8,8 @@ from pathlib import Path
 
 import opencc
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from policykg.config import bundled_corpus
 from policykg.errors import InputError
@@ -274,3 +276,27 @@ def test_bad_overrides_are_input_errors(tmp_path: Path, overrides: dict, problem
         read_document(path, overrides)
     assert problem in info.value.problem
     assert info.value.path == path
+
+
+_NUMBERING_SOUP = st.text(
+    alphabet=st.sampled_from(
+        list(
+            "一二三四五六七八九十是、（）()．.。；：: \n\r\t1234567890①②⑴年工作总结计划市县区蓝天|索引号附件>首页"
+        )
+    ),
+    max_size=300,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=400), _NUMBERING_SOUP.map(lambda s: s.encode("utf-8"))))
+def test_random_input_gives_a_document_or_an_input_error(tmp_path: Path, data: bytes) -> None:
+    path = _write(tmp_path, data, "random.txt")
+    try:
+        document = read_document(path)
+    except InputError as error:
+        assert error.path == path and error.problem
+        return
+    assert len(document.norm) == len(document.text)
+    for span in document.ignored:
+        assert 0 <= span.start <= span.end <= len(document.text)
