@@ -377,3 +377,14 @@ def test_ignored_furniture_yields_nothing():
     d = doc(text)
     d.ignored.append(Span(0, text.index("\n")))
     assert [t.value for t in extract_targets(d, [])] == [220]
+
+
+def test_a_change_after_a_figure_is_of_the_same_measure():
+    s = "2022年,全市PM2.5平均浓度为28微克/立方米,同比下降6.7%;重污染天数比2020年减少20%。"
+    found = targets(s, doc_type="work_summary", years=(2022,))
+    assert [(t.indicator, t.comparator, t.value, t.unit) for t in found] == [
+        ("全市PM2.5平均浓度", "=", 28, "μg/m3"),
+        ("全市PM2.5平均浓度", "reduce_by", 6.7, "%"),
+        ("重污染天数", "reduce_by", 20, "%"),
+    ]
+    assert [t.pollutant for t in found] == ["PM2.5", "PM2.5", None]

@@ -36,7 +36,7 @@ How a figure is read:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from policykg.loaders.document import Document, Span
@@ -83,6 +83,10 @@ ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III
 # “四个100%”: one figure stated for N measures listed before it.
 N_TIMES_RE = re.compile(r"(?P<n>[两二三四五六七八九十])个(?P<v>[0-9]+(?:\.[0-9]+)?)[%％]")
 YEAR_RE = re.compile(r"(20[0-9]{2})\s*年")
+# The baseline a change is measured from, written after the measure: 比2020年, 较去年同期, 同比.
+BASELINE_TAIL_RE = re.compile(
+    r"(?:(?:比|较|与)(?:20[0-9]{2}\s*年度?|去年|上年|上一年)(?:同期)?(?:相比)?|同比)"
+)
 # A year after these is a baseline (比2020年, 较2020年), not the year of the goal.
 BASELINE = frozenset("比较与自从")
 
@@ -313,6 +317,7 @@ class _Sentence:
         self.quantities = find_quantities(self.norm, start, end)
         self.quantity_starts = [q.start for q in self.quantities]
         self._kind_cues: list[Match] | None = None
+        self._last_indicator: tuple[int, int] | None = None  # of the figure before, for 同比下降6.7%
 
     def clause(self, pos: int) -> tuple[int, int]:
         for a, b in self.clauses:
@@ -588,12 +593,13 @@ class _Sentence:
         comparator = self._comparator(f, kind)
         strength = self._strength(f.start) if kind == "target" else None
         year = self.ctx.year(f.start, kind, (self.start, self.end), backlog)
+        ind = self._without_baseline(ind)
+        if ind[1] <= ind[0] and self._last_indicator is not None:
+            ind = self._last_indicator  # 浓度为28微克/立方米，同比下降6.7%: the same measure
+        elif ind[1] > ind[0]:
+            self._last_indicator = ind
         indicator = norm[ind[0] : ind[1]] or None
         pollutant = self._pollutant(ind, (start, end))
-        # How many measures share this one figure.
-        times = f.times
-        if times == 1 and not f.prenominal:
-            times = len(self._measures(subj_start, subj_end, f))
         target = Target(
             span=Span(start, end),
             indicator=self.ctx.document.text[ind[0] : ind[1]] if indicator else None,
@@ -606,28 +612,24 @@ class _Sentence:
             pollutant=pollutant,
             campaign=self.ctx.campaign(f.start, pollutant),
         )
+        # How many measures share this one figure: “四个100%”, X率和Y率达到91%, A和B各1座.
+        parts = [] if f.prenominal else self._measures(subj_start, subj_end, f)
+        times = f.times if f.times > 1 else len(parts)
         if times <= 1:
             return [target]
-        parts = self._measures(subj_start, subj_end, f)
+        if len(parts) != times:
+            return [replace(target) for _ in range(times)]
         out = []
-        for i in range(times):
-            part = parts[i] if len(parts) == times else None
-            p = self._pollutant(part, (start, end)) if part else pollutant
-            out.append(
-                Target(
-                    span=target.span,
-                    indicator=self.ctx.document.text[part[0] : part[1]] if part else target.indicator,
-                    comparator=comparator,
-                    value=f.value,
-                    unit=f.unit,
-                    year=year,
-                    kind=kind,
-                    strength=strength,
-                    pollutant=p,
-                    campaign=self.ctx.campaign(f.start, p),
-                )
-            )
+        for part in parts:
+            p = self._pollutant(part, (start, end))
+            text = self.ctx.document.text[part[0] : part[1]]
+            out.append(replace(target, indicator=text, pollutant=p, campaign=self.ctx.campaign(f.start, p)))
         return out
+
+    def _without_baseline(self, ind: tuple[int, int]) -> tuple[int, int]:
+        """重污染天数比2020年 → 重污染天数: the baseline of a change is not the measure."""
+        m = BASELINE_TAIL_RE.search(self.norm, ind[0], ind[1])
+        return (ind[0], m.start()) if m and m.end() == ind[1] else ind
 
     def _measures(self, a: int, b: int, f: _Figure) -> list[tuple[int, int]]:
         """The measures one figure is stated for: X率和Y率; A和B均达; A和B各1座."""
@@ -739,43 +741,49 @@ class _Sentence:
         return out
 
     def _no_value_cue(self, cue: Match, a: int, b: int) -> list[Target]:
-        norm = self.norm
-        if cue.code in NO_VALUE:
-            if _is_boundary(norm, cue.end, b):  # 重金属排放总量不新增 / 督察问题清零
-                subj = self._trim(self._skip_joins(a, cue.start), cue.start)
-                text = norm[subj[0] : subj[1]]
-                if not text or not (_has_head(text) or self._pollutant(subj, subj) or text.endswith("问题")):
-                    return []
-                parts = [subj]
-                if PAST_LEVEL_RE.search(text):
-                    return []
-                return [self._bare(cue.code, p, (subj[0], cue.end), cue.start) for p in parts]
-            lead = self._trim(a, cue.start)
-            if len(cue.label) == 1:
-                short = _ch(norm, cue.start - 1) in LOCATIVE  # 可视范围内无海面漂浮物; not 无人机, 无废城市
-            else:
-                short = lead[1] - lead[0] <= MAX_LEAD
-            if cue.code == ELIMINATE and short:  # 基本消除劣Ⅴ类水体
-                stop = norm.find("、", cue.end, b)
-                obj = self._trim(cue.end, stop if stop >= 0 else b)
-                if obj[1] <= obj[0] or norm[obj[0]] in "比率":
-                    return []
-                parts = _split_list(norm, obj[0], obj[1], "和")
-                return [
-                    self._bare(cue.code, p, (self._skip_joins(a, cue.start), obj[1]), cue.start)
-                    for p in parts
-                ]
-            return []
+        """The figure-free target a cue makes in ``norm[a:b]`` (between the figures of its clause)."""
+        if cue.code in NO_VALUE and _is_boundary(self.norm, cue.end, b):
+            return self._stays_or_goes(cue, a)
+        if cue.code == ELIMINATE:
+            return self._object_goes(cue, a, b)
         if cue.code in (GE, LE):
-            m = REQUIREMENT_RE.match(norm, cue.end, b)
-            if cue.code == GE and m and _is_boundary(norm, m.end(), b):  # 达到省考核要求
-                subj = self._trim(self._skip_joins(a, cue.start), cue.start)
-                return [self._bare(GE, subj, (self._skip_joins(a, cue.start), m.end()), cue.start)]
-            m = PAST_LEVEL_RE.match(norm, cue.end, b)
-            if cue.code == LE and m:  # 化学需氧量和氨氮浓度低于前3年平均水平
-                subj = self._trim(self._skip_joins(a, cue.start), cue.start)
-                parts = self._pollutant_parts(subj)
-                return [self._bare(REDUCE, p, (subj[0], m.end()), cue.start) for p in parts]
+            return self._set_elsewhere(cue, a, b)
+        return []
+
+    def _stays_or_goes(self, cue: Match, a: int) -> list[Target]:
+        """重金属排放总量不新增, 督察问题清零: the cue ends its clause, its subject is the measure."""
+        subj = self._trim(self._skip_joins(a, cue.start), cue.start)
+        text = self.norm[subj[0] : subj[1]]
+        # a measure (a head noun or a pollutant) or a problem (问题) can stay level or go
+        if not text or not (_has_head(text) or self._pollutant(subj, subj) or text.endswith("问题")):
+            return []
+        return [self._bare(cue.code, subj, (subj[0], cue.end), cue.start)]
+
+    def _object_goes(self, cue: Match, a: int, b: int) -> list[Target]:
+        """基本消除劣Ⅴ类水体, 不得出现劣V类水质和“牛奶溪”: each object joined by 和 is one target."""
+        norm = self.norm
+        if len(cue.label) == 1:
+            ok = _ch(norm, cue.start - 1) in LOCATIVE  # 可视范围内无海面漂浮物; not 无人机, 无废城市
+        else:
+            lead = self._trim(a, cue.start)
+            ok = lead[1] - lead[0] <= MAX_LEAD  # not 开展突出环境问题清零行动
+        stop = norm.find("、", cue.end, b)
+        obj = self._trim(cue.end, stop if stop >= 0 else b)
+        if not ok or obj[1] <= obj[0] or norm[obj[0]] in "比率":  # 消除比率达到90%: a measure's name
+            return []
+        span = (self._skip_joins(a, cue.start), obj[1])
+        return [self._bare(cue.code, p, span, cue.start) for p in _split_list(norm, obj[0], obj[1], "和")]
+
+    def _set_elsewhere(self, cue: Match, a: int, b: int) -> list[Target]:
+        """达到省考核要求 (>=, no figure); 低于前3年平均水平 (a reduction from the past level)."""
+        norm = self.norm
+        subj = self._trim(self._skip_joins(a, cue.start), cue.start)
+        m = REQUIREMENT_RE.match(norm, cue.end, b)
+        if cue.code == GE and m and _is_boundary(norm, m.end(), b):
+            return [self._bare(GE, subj, (self._skip_joins(a, cue.start), m.end()), cue.start)]
+        m = PAST_LEVEL_RE.match(norm, cue.end, b)
+        if cue.code == LE and m:
+            return [self._bare(REDUCE, p, (subj[0], m.end()), cue.start) for p in self._pollutant_parts(subj)]
         return []
 
     def _reduce_goal(self, a: int, b: int) -> list[Target]:
