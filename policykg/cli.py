@@ -13,7 +13,6 @@ import pkgutil
 import sys
 
 import typer
-from rich.console import Console
 
 from policykg.errors import PolicyKGError
 
@@ -24,7 +23,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
 
 
 def _register() -> None:
@@ -40,5 +38,6 @@ def main() -> None:
     try:
         app()
     except PolicyKGError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        # plain text: a path may hold [brackets] that rich would read as markup
+        typer.echo(f"error: {exc}", err=True)
         sys.exit(2)

@@ -39,16 +39,14 @@ def run_build(
                 progress.advance(task)
                 speed = progress.tasks[0].speed
                 progress.update(task, rate=f"{speed:6.1f} docs/s" if speed else "")
-                if outcome == "failed":
-                    progress.console.print(f"[red]failed[/red] {path}")
 
             report = build(paths, db, workers=workers, force=force, on_progress=tick)
     else:
         report = build(paths, db, workers=workers, force=force)
     for path, problem in report.failed:
-        err.print(f"[red]error:[/red] {path}: {problem}")
+        typer.echo(f"error: {path}: {problem}", err=True)
     if not quiet or not report.ok:
-        err.print(f"{report.summary()} → {store}")
+        typer.echo(f"{report.summary()} → {store}", err=True)
     return report
 
 
