@@ -40,15 +40,17 @@ right after a role cue (指导永泰县, 配合做好湖南省…).
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache
 
 from policykg.loaders.document import Document, Region, Span
-from policykg.loaders.extract.clauses import OPEN, clauses
+from policykg.loaders.extract.clauses import brackets, clauses
 from policykg.loaders.extract.facts import ActorRole
 from policykg.loaders.extract.matcher import VocabMatcher, matcher
 from policykg.loaders.extract.measures import SentenceContext, status_of
-from policykg.loaders.gazetteer import gazetteer
+from policykg.loaders.gazetteer import PlaceMention, gazetteer
 from policykg.ontology.vocab import vocabulary
 
 # Grammar, not vocabulary: what joins the members of an enumeration; the
@@ -65,8 +67,8 @@ INSPECTION = "督察"
 ETC = "等"
 EVERY = "各"
 # Quotation and title marks: a body inside them is part of a name.
-QUOTES = {"“": "”", "‘": "’", "「": "」", '"': '"'}
-TITLE = ("《", "》")
+_QUOTED = re.compile('“[^”]*”|‘[^’]*’|「[^」]*」|"[^"]*"')
+_TITLED = re.compile("《[^》]*》")
 DOC_NUMBER = "〔["  # 泉环委〔2022〕6号: an issuer's abbreviation in a document number
 # A role cue this far after a body (in characters of plain text) still reads as
 # right after it: 市生态环境局等部门牵头.
@@ -164,12 +166,16 @@ class _DocumentView:
     chain: frozenset[str]  # codes of the region and its ancestors
     issuer_code: str | None
     issuer_spans: list[Span]  # where the issuer names itself (市生态环境局鹿城分局)
+    places: list[PlaceMention]  # every place name of the text, in order
+    place_starts: list[int]
+    place_by_end: dict[int, PlaceMention]
 
     @classmethod
     def of(cls, document: Document) -> _DocumentView:
         region = document.metadata.region
         chain = frozenset(r.code for r in gazetteer().chain(region)) if region else frozenset()
         code, spans = _issuer(document)
+        places = gazetteer().find_mentions(document.norm)
         return cls(
             document=document,
             text=document.norm,
@@ -178,6 +184,9 @@ class _DocumentView:
             chain=chain,
             issuer_code=code,
             issuer_spans=spans,
+            places=places,
+            place_starts=[p.start for p in places],
+            place_by_end={p.end: p for p in places},
         )
 
 
@@ -220,12 +229,11 @@ def _place_prefix(view: _DocumentView, start: int, floor: int) -> tuple[int, boo
         return start, False, False
     rank = LEVEL_CHARS[text[start - 1]]
     higher = view.own_rank is not None and rank < view.own_rank
-    lo = max(floor, start - MAX_PLACE)
-    for place in gazetteer().find_mentions(text[lo:start]):
-        if lo + place.end == start and place.full:
-            if view.region is not None:
-                higher = any(c in view.chain and c != view.region.code for c in place.codes)
-            return lo + place.start, True, higher
+    place = view.place_by_end.get(start)
+    if place is not None and place.full and place.start >= floor and start - place.start <= MAX_PLACE:
+        if view.region is not None:
+            higher = any(c in view.chain and c != view.region.code for c in place.codes)
+        return place.start, True, higher
     return start - 1, True, higher
 
 
@@ -254,8 +262,11 @@ def _places(view: _DocumentView, span: Span, bodies: list[Body]) -> list[Body]:
     g = gazetteer()
     taken = [Span(b.start, b.end) for b in bodies]
     out: list[Body] = []
-    for place in g.find_mentions(view.text[span.start : span.end]):
-        start, end = span.start + place.start, span.start + place.end
+    first = bisect_left(view.place_starts, span.start)
+    for place in view.places[first:]:
+        if place.end > span.end:
+            break
+        start, end = place.start, place.end
         if any(t.start < end and start < t.end for t in taken):
             continue  # the prefix of a body (泉州市中级人民法院)
         if view.region.code in place.codes:
@@ -347,20 +358,8 @@ def _groups(text: str, bodies: list[Body], span: Span) -> list[Group]:
 
 def _marked_spans(text: str, span: Span) -> tuple[list[Span], list[Span]]:
     """Quotations and titles (《…》) inside a sentence, as inner spans."""
-    quotes: list[Span] = []
-    titles: list[Span] = []
-    i = span.start
-    while i < span.end:
-        ch = text[i]
-        is_title = ch == TITLE[0]
-        close = TITLE[1] if is_title else QUOTES.get(ch)
-        j = text.find(close, i + 1, span.end) if close else -1
-        if j == -1:
-            i += 1
-            continue
-        (titles if is_title else quotes).append(Span(i + 1, j))
-        # a title may hold quotations: look inside it; a quotation is one name
-        i = i + 1 if is_title else j + 1
+    quotes = [Span(m.start() + 1, m.end() - 1) for m in _QUOTED.finditer(text, span.start, span.end)]
+    titles = [Span(m.start() + 1, m.end() - 1) for m in _TITLED.finditer(text, span.start, span.end)]
     return quotes, titles
 
 
@@ -472,21 +471,6 @@ def _default_role(view: _DocumentView, body: Body, status: str) -> str:
 # ---------------------------------------------------------------- brackets
 
 
-def _brackets(text: str, span: Span) -> list[Span]:
-    """Closed brackets inside a sentence, as inner spans."""
-    out: list[Span] = []
-    i = span.start
-    while i < span.end:
-        close = OPEN.get(text[i])
-        if close is not None:
-            j = text.find(close, i + 1, span.end)
-            if j != -1:
-                out.append(Span(i + 1, j))
-                i = j
-        i += 1
-    return out
-
-
 def _responsibility(
     view: _DocumentView, inner: Span, groups: list[Group], cues: list[Cue]
 ) -> dict[int, str] | None:
@@ -552,7 +536,7 @@ def extract_actors(document: Document, contexts: list[SentenceContext]) -> list[
                 continue
             groups.append(group)
         bracket_roles: dict[int, tuple[str, Span]] = {}
-        for inner in _brackets(text, sentence):
+        for inner in (Span(a, b) for a, b in brackets(text, sentence.start, sentence.end)):
             for gid, role in (_responsibility(view, inner, groups, cues) or {}).items():
                 bracket_roles[gid] = (role, inner)
         parts = clauses(document, sentence)
