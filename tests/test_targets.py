@@ -388,3 +388,13 @@ def test_a_change_after_a_figure_is_of_the_same_measure():
         ("重污染天数", "reduce_by", 20, "%"),
     ]
     assert [t.pollutant for t in found] == ["PM2.5", "PM2.5", None]
+
+
+def test_each_figure_takes_the_year_written_before_it():
+    s = "2023年底前完成12个污水处理厂提标改造,到2025年城市污水处理率达到98%,新建污水管网200公里。"
+    found = targets(s, doc_type="implementation_plan", years=(2023, 2024, 2025))
+    assert [(t.value, t.year, t.indicator) for t in found] == [
+        (12, 2023, "污水处理厂提标改造"),
+        (98, 2025, "城市污水处理率"),
+        (200, 2025, "新建污水管网"),
+    ]

@@ -87,6 +87,8 @@ YEAR_RE = re.compile(r"(20[0-9]{2})\s*年")
 BASELINE_TAIL_RE = re.compile(
     r"(?:(?:比|较|与)(?:20[0-9]{2}\s*年度?|去年|上年|上一年)(?:同期)?(?:相比)?|同比)"
 )
+# The time a goal is for, written before its measure: 到2025年, 2023年底前, 年内.
+WHEN_RE = re.compile(r"(?:(?:到|至|在|于)?20[0-9]{2}\s*年(?:底|末|度)?(?:前)?|年内|年底前)[，,]?")
 # A year after these is a baseline (比2020年, 较2020年), not the year of the goal.
 BASELINE = frozenset("比较与自从")
 
@@ -224,13 +226,15 @@ class _Context:
             return section.year
         if len(self.years) == 1:
             return self.years[0]
+        # the year written nearest before the figure (到2025年, 2023年底前), else any in the sentence
         written = [
-            int(m.group(1))
+            (m.start(), int(m.group(1)))
             for m in YEAR_RE.finditer(self.norm, *sentence)
             if _ch(self.norm, m.start() - 1) not in BASELINE and not self.norm.startswith("以来", m.end())
         ]
         if written:
-            return written[-1]
+            before = [y for at, y in written if at < pos]
+            return before[-1] if before else written[0][1]
         if self.years:
             return self.years[0] if kind == "achieved" else self.years[-1]
         return None
@@ -627,9 +631,15 @@ class _Sentence:
         return out
 
     def _without_baseline(self, ind: tuple[int, int]) -> tuple[int, int]:
-        """重污染天数比2020年 → 重污染天数: the baseline of a change is not the measure."""
-        m = BASELINE_TAIL_RE.search(self.norm, ind[0], ind[1])
-        return (ind[0], m.start()) if m and m.end() == ind[1] else ind
+        """重污染天数比2020年 → 重污染天数, 到2025年城市污水处理率 → 城市污水处理率."""
+        a, b = ind
+        m = BASELINE_TAIL_RE.search(self.norm, a, b)
+        if m and m.end() == b:
+            b = m.start()
+        m = WHEN_RE.match(self.norm, a, b)
+        if m and m.end() < b:
+            a = m.end()
+        return a, b
 
     def _measures(self, a: int, b: int, f: _Figure) -> list[tuple[int, int]]:
         """The measures one figure is stated for: X率和Y率; A和B均达; A和B各1座."""
