@@ -3,65 +3,46 @@
 ``extract`` is the one extraction path: the graph and ``policykg extract
 --format gold`` both call it. Its steps, in order: sections
 (``loaders.sections``) → sentences → measures → actors with their roles →
-campaign/pollutant pairs → instruments → targets (``loaders.extract.targets``)
-→ each actor, target and instrument linked to the measure it stands in.
+instruments → targets (``loaders.extract.targets``) → each actor, target and
+instrument linked to the measure it stands in → campaign/pollutant pairs.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import pairwise
+
 from policykg.loaders.document import Document, Span
-from policykg.loaders.extract.facts import DocumentFacts, Section, Target
+from policykg.loaders.extract.facts import DocumentFacts, Section
 
 # Bump whenever a rule changes what is extracted: caches of extracted facts are
 # keyed on it together with ``policykg.ontology.vocab.vocabulary_version()``.
 EXTRACTOR_VERSION = "1.0"
 
 
-def _sections(document: Document) -> list[Section]:
-    try:
-        from policykg.loaders.sections import parse_sections
-    except ImportError:  # no section parser installed: the document is one flat part
-        return []
-    return parse_sections(document)
-
-
-def _targets(document: Document, sections: list[Section]) -> list[Target]:
-    try:
-        from policykg.loaders.extract.targets import extract_targets
-    except ImportError:  # no target extractor installed: no targets
-        return []
-    return extract_targets(document, sections)
-
-
-def _measure_at(starts: list[int], spans: list[Span], pos: int) -> int | None:
-    """Index of the measure whose span contains ``pos`` (measures are disjoint, sorted)."""
-    from bisect import bisect_right
-
-    i = bisect_right(starts, pos) - 1
-    if i >= 0 and spans[i].start <= pos < spans[i].end:
-        return i
-    return None
-
-
 def extract(document: Document) -> DocumentFacts:
     """Read every fact out of ``document``; each carries its span into ``document.text``."""
+    # Imported here, not at the top: the section parser and the stages import
+    # ``loaders.extract.facts``, which runs this package first.
     from policykg.loaders.extract.actors import extract_actors
-    from policykg.loaders.extract.clauses import sentences
     from policykg.loaders.extract.instruments import extract_instruments
     from policykg.loaders.extract.measures import SectionIndex, campaign_pollutants, extract_measures
+    from policykg.loaders.extract.targets import extract_targets
+    from policykg.loaders.sections import parse_sections
 
-    sections = _sections(document)
+    sections = parse_sections(document)
     index = SectionIndex(document, sections)
-    contexts = [index.context(span) for span in _sentence_spans(document, sections, sentences)]
+    contexts = [index.context(span) for span in sentence_spans(document, sections)]
     measures = extract_measures(document, contexts)
     actors = extract_actors(document, contexts)
     instruments = extract_instruments(document, contexts)
-    targets = _targets(document, sections)
+    targets = extract_targets(document, sections)
 
     spans = [m.span for m in measures]
     starts = [s.start for s in spans]
     for fact in (*actors, *instruments, *targets):
-        fact.measure = _measure_at(starts, spans, fact.span.start)
+        i = bisect_right(starts, fact.span.start) - 1
+        fact.measure = i if i >= 0 and fact.span.start < spans[i].end else None
     return DocumentFacts(
         document=document,
         sections=sections,
@@ -73,15 +54,20 @@ def extract(document: Document) -> DocumentFacts:
     )
 
 
-def _sentence_spans(document: Document, sections: list[Section], sentences) -> list[Span]:
-    """Sentences that never cross a heading's edge (a one-line plan runs headings inline)."""
-    cuts = sorted(
-        {0, len(document.text)}
-        | {p for s in sections if s.heading for p in (s.heading.start, s.heading.end)}
-        | {s.span.start for s in sections}
-    )
+def sentence_spans(document: Document, sections: list[Section]) -> list[Span]:
+    """The document's sentences, none crossing a section's start or a heading's end.
+
+    A one-line plan runs its headings inline (一、2023年工作总结 (一)开展…): the
+    heading is a sentence of its own even where no mark ends it.
+    """
+    from policykg.loaders.extract.clauses import sentences
+
+    cuts = {0, len(document.text)}
+    for section in sections:
+        cuts.add(section.span.start)
+        if section.heading is not None:
+            cuts.update((section.heading.start, section.heading.end))
     out: list[Span] = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
-        if b > a:
-            out.extend(sentences(document, Span(a, b)))
+    for a, b in pairwise(sorted(cuts)):
+        out.extend(sentences(document, Span(a, b)))
     return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import pairwise
 
 from policykg.loaders.document import Document, Span
 
@@ -55,7 +56,7 @@ def _split(document: Document, start: int, end: int, marks: re.Pattern[str]) -> 
     cuts.append(end)
     ignored = sorted((s for s in document.ignored if s.start < end and start < s.end), key=lambda s: s.start)
     out: list[Span] = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in pairwise(cuts):
         for s, e in _subtract(a + 1, b, ignored):
             piece = _trim(text, s, e)
             if piece is not None:

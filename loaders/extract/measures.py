@@ -179,7 +179,7 @@ def campaign_pollutants(
         in_campaign = section.campaign if section is not None else None
         parts = clauses(document, measure.span)
         for mention in measure.pollutants:
-            concept = pollutants[mention.code] if mention.code in pollutants else None
+            concept = pollutants.concepts.get(mention.code)
             campaign = in_campaign or (concept.prop("medium") if concept else None)
             if not campaign:
                 continue

@@ -9,7 +9,7 @@ It is the same ``extract()`` the graph is built from.
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,7 +22,7 @@ from policykg.errors import PolicyKGError
 err = Console(stderr=True, highlight=False)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     gold = "gold"
     jsonl = "jsonl"
 
