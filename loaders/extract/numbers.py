@@ -47,7 +47,6 @@ NUMBER_RE = re.compile(
     rf"|(?P<cn>{_CN})(?:{_DASH}(?P<cn_high>{_CN}))?"
 )
 _MAGNITUDE = frozenset("万亿千")
-_PERCENT = frozenset("%％")
 _CLASSIFIER = "个"
 
 
@@ -163,8 +162,6 @@ def read_unit(text: str, pos: int, end: int | None = None) -> tuple[str | None, 
     end = len(text) if end is None else end
     if pos >= end:
         return None, None, pos
-    if text[pos] in _PERCENT:
-        return text[pos], unit_code(text[pos]) or "%", pos + 1
     units = unit_matcher()
     window = text[pos : min(end, pos + 12)]
     hit = units.find(window)
@@ -202,7 +199,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             value = parse_number(m.group(0))
             if value is None:
                 continue
-            out.append(Quantity(m.start(), m.end(), m.end(), value, None, "%", "%", chinese=False))
+            percent = unit_code("%") or "%"
+            out.append(Quantity(m.start(), m.end(), m.end(), value, None, "%", percent, chinese=False))
             continue
         if m.group("ar"):
             value = parse_arabic(m.group("ar"))

@@ -77,8 +77,10 @@ RANK_RE = re.compile(
     r"(?P<scope>全国|全省|全市|全区|全县)?(?P<which>第|前)(?P<n>[0-9]+|[一二两三四五六七八九十]+)(?:名|位)?"
 )
 RANK_WORDS = ("排名", "排位", "位列", "位居", "名列")
-GRADE_RE = re.compile(r"(?P<n>[一二两三四五六七八九]|[0-9])(?P<unit>级|星)(?:级)?标准")
-CLASS_RE = re.compile(r"(?P<r>Ⅰ|Ⅱ|Ⅲ|Ⅳ|Ⅴ|III|II|IV|I|V)类(?P<suffix>及以上|以上|或以上|以下|及以下)?")
+# Scales whose unit word comes from the unit vocabulary (notations 类, 级, 星): a water class
+# in Roman numerals (Ⅱ类以上), the grade or stars of a standard (国家二级标准, 四星标准).
+CLASS_UNIT, GRADE_UNIT, STAR_UNIT = "类", "级", "星"
+ROMAN_NUMERAL = "Ⅰ|Ⅱ|Ⅲ|Ⅳ|Ⅴ|III|II|IV|I|V"
 ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
 # “四个100%”: one figure stated for N measures listed before it.
 N_TIMES_RE = re.compile(r"(?P<n>[两二三四五六七八九十])个(?P<v>[0-9]+(?:\.[0-9]+)?)[%％]")
@@ -94,6 +96,7 @@ BASELINE = frozenset("比较与自从")
 
 # Comparator notations (skos:notation of comparator.ttl, the codes of SCHEMA.md).
 LE, GE, EQ = "<=", ">=", "="
+COUNT = "count"  # notation of the unit of counted things (个, 家, 项 …)
 REDUCE, INCREASE, NO_INCREASE, ELIMINATE = "reduce_by", "increase_by", "no_increase", "eliminate"
 CHANGES = frozenset({REDUCE, INCREASE})
 NO_VALUE = frozenset({NO_INCREASE, ELIMINATE})
@@ -122,9 +125,19 @@ def _labels(scheme: str, prop: str) -> dict[str, str]:
 
 
 @cache
-def _count_unit() -> str | None:
-    """Notation of the unit of counted things (个, 家, 项 …)."""
-    return unit_code("个")
+def _scale_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(grade or stars of a standard, Roman water class), spelled as the unit vocabulary spells them."""
+    units = vocabulary("unit")
+
+    def spellings(*codes: str) -> str:
+        labels = {label: code for code in codes if code in units for label in units[code].labels}
+        return "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True)) or "(?!)"
+
+    grade = re.compile(
+        rf"(?P<n>[一二两三四五六七八九]|[0-9])(?P<unit>{spellings(GRADE_UNIT, STAR_UNIT)})标准"
+    )
+    water = re.compile(rf"(?P<r>{ROMAN_NUMERAL})(?:{spellings(CLASS_UNIT)})")
+    return grade, water
 
 
 @cache
@@ -366,13 +379,13 @@ class _Sentence:
         if after == "大" or (q.high is not None and q.end < end and norm[q.end] in DATE_AFTER):
             return None  # 七大示范工程; 2018-2025年
         unit, count = q.unit, False
-        if q.unit_text in ("万", "亿"):
+        if q.unit_text in _yuan_units():
             if not _is_boundary(norm, q.end, end):
                 return None
             unit = _yuan_units().get(q.unit_text)
         if unit is None:
             return None
-        if unit == _count_unit():
+        if unit == COUNT:
             count = True
         if q.value in names and self._after_quote(q.start):
             return None
@@ -459,22 +472,30 @@ class _Sentence:
         """Grades (国家二级标准), classes (Ⅱ类以上), ranks (排名全省第一), “四个100%”."""
         norm, quoted, out = self.norm, self.ctx.quoted, []
         s, e = self.start, self.end
-        for m in GRADE_RE.finditer(norm, s, e):
+        grade_re, class_re = _scale_patterns()
+        for m in grade_re.finditer(norm, s, e):
             if quoted[m.start()]:
                 continue
             value = parse_number(m.group("n"))
-            comparator = LE if m.group("unit") == "级" else GE
-            out.append(_Figure(m.start(), m.end(), value, m.group("unit"), comparator, fixed=True))
-        for m in CLASS_RE.finditer(norm, s, e):
-            before = norm[m.start() - 1] if m.start() > 0 else ""
+            code = unit_code(m.group("unit")) or m.group("unit")
+            comparator = LE if code == GRADE_UNIT else GE  # grade 1 is the best, four stars beat three
+            out.append(_Figure(m.start(), m.end(), value, code, comparator, fixed=True))
+        for m in class_re.finditer(norm, s, e):
+            before = _ch(norm, m.start() - 1)
             if quoted[m.start()] or before in "劣-—–~～" or (before.isascii() and before.isalpha()):
                 continue
-            if not _is_boundary(norm, m.end(), e) and not norm.startswith("标准", m.end()):
+            gap = 1 if _ch(norm, m.end()) in SUFFIX_GAP else 0
+            after = next((c for c in self.after_cues if c.start in (m.end(), m.end() + gap)), None)
+            stop = after.end if after else m.end()
+            if not _is_boundary(norm, stop, e) and not norm.startswith("标准", stop):
                 continue  # Ⅲ类断面比例, Ⅴ类水体: the class names what is measured
-            if not m.group("suffix") and not any(c.end == m.start() for c in self.cues):
+            if after is None and not any(c.end == m.start() for c in self.cues):
                 continue  # (达到或好于Ⅲ类): a definition, not a goal
-            comparator = GE if (m.group("suffix") or "").endswith("以下") else LE
-            out.append(_Figure(m.start(), m.end(), float(ROMAN[m.group("r")]), "类", comparator, fixed=True))
+            # Ⅱ类以上 is class Ⅱ or better: at most 2
+            comparator = GE if after is not None and after.code == LE else LE
+            out.append(
+                _Figure(m.start(), stop, float(ROMAN[m.group("r")]), CLASS_UNIT, comparator, fixed=True)
+            )
         for m in RANK_RE.finditer(norm, s, e):
             if quoted[m.start()] or not _is_boundary(norm, m.end(), e):
                 continue
