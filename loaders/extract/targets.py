@@ -65,6 +65,9 @@ MEASURE_HEADS = (
 )  # fmt: skip
 # A one-character cue (无) reads only after a place word: 可视范围内无漂浮物, 水面无垃圾.
 LOCATIVE = frozenset("内中上面")
+# Names and slogans count small (两个维护, 四个意识, 八项规定, 十项规定): a Chinese-numeral count
+# up to this is a target only where it counts the items listed before it (A、B、C等三个).
+MAX_NAME_NUMERAL = 10
 # At most this many characters (无论, 基本, 全市全年) stand before a cue that governs an object.
 MAX_LEAD = 6
 # Words that mark a backlog: what is left to do is a target even in a report.
@@ -389,7 +392,9 @@ class _Sentence:
             count = True
         if q.value in names and self._after_quote(q.start):
             return None
-        if q.chinese and (q.value < 2 or not count or not self._restates_list(q)):
+        if q.chinese and (
+            q.value < 2 or not count or (q.value <= MAX_NAME_NUMERAL and not self._restates_list(q))
+        ):
             return None  # 一批, 四个意识, 中央八项规定: not a count of listed objects
         fig = _Figure(q.start, q.end, q.value, unit, count=count, approx=q.approx is not None)
         self._suffix(fig, count)
