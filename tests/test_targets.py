@@ -398,3 +398,16 @@ def test_each_figure_takes_the_year_written_before_it():
         (98, 2025, "城市污水处理率"),
         (200, 2025, "新建污水管网"),
     ]
+
+
+def test_blanks_before_a_unit_and_a_unit_shared_by_a_list():
+    s = "2022 年,全市PM2.5年均浓度37 微克/立方米、同比下降5.1%,重污染天4 天;北京、廊坊和长治分别为47、55和55微克/立方米。"
+    found = targets(s, doc_type="work_summary", years=(2022,))
+    assert [(t.comparator, t.value, t.unit) for t in found] == [
+        ("=", 37, "μg/m3"),
+        ("reduce_by", 5.1, "%"),
+        ("=", 4, "days"),
+        ("=", 47, "μg/m3"),
+        ("=", 55, "μg/m3"),
+        ("=", 55, "μg/m3"),
+    ]

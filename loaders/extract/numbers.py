@@ -14,7 +14,7 @@ A Chinese numeral is read whole: ``三千五百`` is 3500.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from policykg.loaders.extract.matcher import VocabMatcher, matcher
 
@@ -48,6 +48,8 @@ NUMBER_RE = re.compile(
 )
 _MAGNITUDE = frozenset("万亿千")
 _CLASSIFIER = "个"
+_LIST_JOINS = frozenset("、和及与")
+_BLANKS = frozenset(" \u3000\xa0\t")
 
 
 def parse_chinese(text: str) -> float | None:
@@ -215,6 +217,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             continue
         num_end = m.end()
         pos, approx = num_end, None
+        while pos < end and text[pos] in _BLANKS:  # 37 微克/立方米: text converted from PDF
+            pos += 1
         if pos < end and text[pos] in "余多":
             approx, pos = text[pos], pos + 1
         unit_text, unit, unit_end = read_unit(text, pos, end)
@@ -223,4 +227,15 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         if unit_text is not None and unit is None and unit_text not in _MAGNITUDE:
             unit = unit_text
         out.append(Quantity(m.start(), num_end, unit_end, value, high, unit_text, unit, chinese, approx))
-    return out
+    return _share_units(text, out)
+
+
+def _share_units(text: str, found: list[Quantity]) -> list[Quantity]:
+    """分别为47、55和55微克/立方米: numbers listed before the last one take its unit."""
+    for i in range(len(found) - 2, -1, -1):
+        q, nxt = found[i], found[i + 1]
+        if q.unit_text is None and nxt.unit is not None and not q.chinese and not nxt.chinese:
+            between = text[q.num_end : nxt.start].strip()
+            if len(between) == 1 and between in _LIST_JOINS:
+                found[i] = replace(q, unit_text=nxt.unit_text, unit=nxt.unit)
+    return found

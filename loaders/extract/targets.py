@@ -374,7 +374,7 @@ class _Sentence:
 
     def _figure(self, q: Quantity, names: set[float]) -> _Figure | None:
         norm, end = self.norm, self.end
-        before, after = _ch(norm, q.start - 1), _ch(norm, q.num_end)
+        before, after = _ch(norm, q.start - 1), _ch(norm, _skip_blanks(norm, q.num_end, end))
         if before == "第" or (before.isascii() and before.isalpha()) or before in "+〔" or after in "+〕":
             return None  # ordinal, formula or name (PM2.5, G60, 1+X), document number
         if after in DATE_AFTER or (q.unit_text == "个" and _ch(norm, q.end) == "月"):
@@ -864,6 +864,12 @@ class _Sentence:
             pollutant=pollutant,
             campaign=self.ctx.campaign(pos, pollutant),
         )
+
+
+def _skip_blanks(text: str, i: int, end: int) -> int:
+    while i < end and text[i] in " \t\u3000\xa0":
+        i += 1
+    return i
 
 
 def _ch(text: str, i: int) -> str:
