@@ -65,6 +65,10 @@ REGION_RANK = {"province": 0, "prefecture": 1, "county": 2, "district": 2}
 HIGHER_ENDINGS = ("部", "厅")
 INSPECTION = "督察"
 ETC = "等"
+FIELD_MARKS = "：:"  # 责任单位：… names a field of the plan's table
+LIST_MARKS = "、和及与等：:"
+# What else a piece of a responsibility list may hold (按职责, 落实): this many characters.
+MAX_RESIDUE = 2
 EVERY = "各"
 # Quotation and title marks: a body inside them is part of a name.
 _QUOTED = re.compile('“[^”]*”|‘[^’]*’|「[^」]*」|"[^"]*"')
@@ -193,29 +197,24 @@ class _DocumentView:
 def _issuer(document: Document) -> tuple[str | None, list[Span]]:
     """The issuer's function and the places where the text names the issuer.
 
-    The issuer 温州市生态环境局鹿城分局 is also written 市生态环境局鹿城分局: its
-    name without the leading place names is searched for.
+    温州市生态环境局鹿城分局 is named in full or, in its own text, with its
+    place cut to the level word: 市生态环境局鹿城分局.
     """
     issuer = document.metadata.issuer
     if not issuer:
         return None, []
     automaton, index = _body_index()
-    code = None
-    for m in automaton.find(issuer):
-        codes, is_label = index[m.code]
-        if is_label:
-            code = codes[0]
-            break
-    core = issuer
-    for place in gazetteer().find_mentions(issuer):
-        if place.start == len(issuer) - len(core) and place.full:
-            core = issuer[place.end :]
+    code = next((index[m.code][0][0] for m in automaton.find(issuer) if index[m.code][1]), None)
+    names = {issuer}
+    places = gazetteer().find_mentions(issuer)
+    if places and places[0].start == 0 and places[0].full:
+        names.add(issuer[places[0].end - 1 :])
     spans: list[Span] = []
-    if len(core) >= 3:
-        at = document.norm.find(core)
+    for name in names:
+        at = document.norm.find(name)
         while at != -1:
-            spans.append(Span(at, at + len(core)))
-            at = document.norm.find(core, at + 1)
+            spans.append(Span(at, at + len(name)))
+            at = document.norm.find(name, at + 1)
     return code, spans
 
 
@@ -225,6 +224,8 @@ def _issuer(document: Document) -> tuple[str | None, list[Span]]:
 def _place_prefix(view: _DocumentView, start: int, floor: int) -> tuple[int, bool, bool]:
     """Widen a body over a place prefix (市, 泉州市, 湖南省): (start, prefixed, higher)."""
     text = view.text
+    if text[start] in LEVEL_CHARS and start + 1 in view.place_by_end:
+        start += 1  # 县人民政府 matched inside 永泰县人民政府: the place is the prefix
     if start <= floor or text[start - 1] not in LEVEL_CHARS:
         return start, False, False
     rank = LEVEL_CHARS[text[start - 1]]
@@ -237,12 +238,23 @@ def _place_prefix(view: _DocumentView, start: int, floor: int) -> tuple[int, boo
     return start - 1, True, higher
 
 
+def _below(view: _DocumentView, place: PlaceMention | None) -> bool:
+    """Is the place a region under the document's own?"""
+    if place is None or view.region is None:
+        return False
+    g = gazetteer()
+    return any(c not in view.chain and g.is_within(c, view.region.code) for c in place.codes)
+
+
 def _bodies(view: _DocumentView, span: Span) -> list[Body]:
     automaton, index = _body_index()
     out: list[Body] = []
     for m in automaton.find(view.text, span.start, span.end):
         codes, is_label = index[m.code]
         start, prefixed, higher = _place_prefix(view, m.start, span.start)
+        place = view.place_by_end.get(m.start) or view.place_by_end.get(m.start + 1)
+        if codes == (GOVERNMENT,) and start < m.start and _below(view, place):
+            codes = (SUBORDINATE,)  # 永泰县人民政府 in Fuzhou's plan
         body = Body(codes, start, m.end, m.label, is_label, prefixed, higher)
         previous = out[-1] if out else None
         # 重点行业 + 企业 is one body: adjacent names of one function merge.
@@ -259,7 +271,6 @@ def _places(view: _DocumentView, span: Span, bodies: list[Body]) -> list[Body]:
     """Regions named in the sentence that can act: below the issuer's region, or (full names) above it."""
     if view.region is None:
         return []
-    g = gazetteer()
     taken = [Span(b.start, b.end) for b in bodies]
     out: list[Body] = []
     first = bisect_left(view.place_starts, span.start)
@@ -271,8 +282,8 @@ def _places(view: _DocumentView, span: Span, bodies: list[Body]) -> list[Body]:
             continue  # the prefix of a body (泉州市中级人民法院)
         if view.region.code in place.codes:
             continue  # the issuer's own region
-        below = [c for c in place.codes if c not in view.chain and g.is_within(c, view.region.code)]
-        above = [c for c in place.codes if c in view.chain]
+        below = _below(view, place)
+        above = any(c in view.chain for c in place.codes)
         if below and not above:
             out.append(Body((SUBORDINATE,), start, end, place.surface, True, is_place=True))
         elif above and place.full and not below:
@@ -384,7 +395,7 @@ def _is_location(view: _DocumentView, body: Body, cues: list[Cue]) -> bool:
 
 def _is_issuer(view: _DocumentView, body: Body) -> bool:
     """The issuer itself, or a body of its function and level (its own system)."""
-    if any(s.start <= body.end and body.start < s.end for s in view.issuer_spans):
+    if any(s.start < body.end and body.start < s.end for s in view.issuer_spans):
         return True
     if view.issuer_code is None or body.codes != (view.issuer_code,):
         return False
@@ -426,7 +437,7 @@ def _role_after(text: str, group: Group, cues: list[Cue], limit: int) -> str | N
     for cue in cues:
         if cue.start < group.end:
             continue
-        gap = text[group.end : cue.start]
+        gap = text[group.end : cue.start].lstrip(FIELD_MARKS)  # 市生态环境局：负责…
         if cue.start >= limit or len(gap) > AFTER_GAP or any(not ch.isalnum() for ch in gap):
             return None
         if cue.role == "supervised":  # 市公安局督促…: the body is the one pushing
@@ -468,36 +479,59 @@ def _default_role(view: _DocumentView, body: Body, status: str) -> str:
     return "supervised" if body.codes[0] in WORKED_ON else "mentioned"
 
 
-# ---------------------------------------------------------------- brackets
+# ---------------------------------------------------------------- responsibility lists
+
+
+def _lists(text: str, sentence: Span, bodies: list[Body], cues: list[Cue]) -> list[Span]:
+    """Where a sentence may assign responsibilities: its brackets, and what follows a
+    field label that opens it (责任单位：…, 牵头单位：…)."""
+    spans = [Span(a, b) for a, b in brackets(text, sentence.start, sentence.end)]
+    heads = [(b.start, b.end) for b in bodies] + [(c.start, c.end) for c in cues]
+    for start, end in heads:
+        if start == sentence.start and end < sentence.end and text[end] in FIELD_MARKS:
+            spans.append(Span(sentence.start, sentence.end))
+    return spans
 
 
 def _responsibility(
     view: _DocumentView, inner: Span, groups: list[Group], cues: list[Cue]
 ) -> dict[int, str] | None:
-    """Roles of the groups of a responsibility bracket (by group id), or None if it is none.
+    """Roles of the bodies of a responsibility list (by body id), or None if it is none.
 
-    Every piece between commas must be bodies and at most a cue, and the first
-    piece names a body by a label; the first piece leads unless its cue says
-    otherwise, later ones cooperate.
+    Every piece between commas or semicolons must be bodies and at most a cue
+    (a field label such as 责任单位： or 配合单位： counts as one), and the
+    first names a body by a label. The list's first body leads unless its
+    piece's cue says otherwise; every other body takes its piece's cue, else
+    cooperates (plans list the lead unit first).
     """
     text = view.text
     inside = [g for g in groups if inner.start <= g.start and g.end <= inner.end]
     if not inside or not any(b.is_label for b in inside[0].bodies):
         return None
     roles: dict[int, str] = {}
-    for n, piece in enumerate(clauses(view.document, inner)):
+    first = True
+    for piece in clauses(view.document, inner):
         members = [g for g in inside if piece.start <= g.start and g.end <= piece.end]
         if not members:
             return None
         piece_cues = [c for c in cues if piece.start <= c.start and c.end <= piece.end]
         used = sum(g.end - g.start for g in members) + sum(c.end - c.start for c in piece_cues)
-        used += sum(1 for ch in text[piece.start : piece.end] if ch in "、和及与等")
-        if piece.end - piece.start - used > 2:
+        used += sum(1 for ch in text[piece.start : piece.end] if ch in LIST_MARKS)
+        if piece.end - piece.start - used > MAX_RESIDUE:
             return None
         cue_role = piece_cues[-1].role if piece_cues else None
         for g in members:
-            roles[id(g)] = cue_role or ("lead" if n == 0 else "cooperate")
+            for body in g.bodies:
+                if _is_field_label(text, body):
+                    continue
+                roles[id(body)] = cue_role or ("lead" if first else "cooperate")
+                first = False
     return roles
+
+
+def _is_field_label(text: str, body: Body) -> bool:
+    """责任单位 in 责任单位：市生态环境局: the name of a field, not a body."""
+    return body.end < len(text) and text[body.end] in FIELD_MARKS
 
 
 # ---------------------------------------------------------------- main
@@ -527,7 +561,9 @@ def extract_actors(document: Document, contexts: list[SentenceContext]) -> list[
         bodies = [
             b
             for b in bodies
-            if not _is_name_part(view, b, quotes, titles) and not _is_location(view, b, cues)
+            if not _is_name_part(view, b, quotes, titles)
+            and not _is_location(view, b, cues)
+            and not (b.codes == (GENERIC,) and _is_field_label(text, b))
         ]
         groups: list[Group] = []
         for group in _groups(text, bodies, sentence):
@@ -535,17 +571,17 @@ def extract_actors(document: Document, contexts: list[SentenceContext]) -> list[
             if len(group.bodies) == 1 and _is_generic_head(text, group.bodies[0], previous):
                 continue
             groups.append(group)
-        bracket_roles: dict[int, tuple[str, Span]] = {}
-        for inner in (Span(a, b) for a, b in brackets(text, sentence.start, sentence.end)):
-            for gid, role in (_responsibility(view, inner, groups, cues) or {}).items():
-                bracket_roles[gid] = (role, inner)
+        listed: dict[int, tuple[str, Span]] = {}
+        for inner in _lists(text, sentence, bodies, cues):
+            for body_id, role in (_responsibility(view, inner, groups, cues) or {}).items():
+                listed.setdefault(body_id, (role, inner))
         parts = clauses(document, sentence)
         status = status_of(ctx.section, document)
         for group in groups:
-            if id(group) in bracket_roles:
-                role, clause = bracket_roles[id(group)]
-            else:
-                clause = next((c for c in parts if c.start <= group.start < c.end), sentence)
+            in_list = any(id(b) in listed for b in group.bodies)
+            role = None
+            clause = next((c for c in parts if c.start <= group.start < c.end), sentence)
+            if not in_list:
                 if group.bodies[0].is_place:
                     if not _place_acts(group, cues, clause):
                         continue
@@ -553,9 +589,10 @@ def extract_actors(document: Document, contexts: list[SentenceContext]) -> list[
                     continue
                 role = _group_role(text, group, cues, clause)
             for body in group.bodies:
-                if _is_issuer(view, body):
+                if _is_issuer(view, body) or (in_list and id(body) not in listed):
                     continue
-                body_role = role or _default_role(view, body, status)
+                body_role, body_clause = listed.get(id(body), (role, clause))
+                body_role = body_role or _default_role(view, body, status)
                 for code in body.codes:
-                    out.append(ActorRole(code, body_role, Span(body.start, body.end), clause))
+                    out.append(ActorRole(code, body_role, Span(body.start, body.end), body_clause))
     return out

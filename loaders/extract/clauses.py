@@ -27,9 +27,12 @@ MAX_BRACKET = 120
 
 _SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_MARKS)}]")
 _CLAUSE_END = re.compile(f"[{re.escape(SENTENCE_MARKS + CLAUSE_MARKS)}]")
+# One level of nesting: （责任单位：市住建局，各县（市、区）人民政府）.
 _BRACKET = re.compile(
     "|".join(
-        f"{re.escape(o)}[^{re.escape(o + c)}\\n\\r]{{0,{MAX_BRACKET}}}{re.escape(c)}" for o, c in OPEN.items()
+        f"{re.escape(o)}(?:[^{re.escape(o + c)}\\n\\r]|{re.escape(o)}[^{re.escape(o + c)}\\n\\r]*{re.escape(c)})"
+        f"{{0,{MAX_BRACKET}}}{re.escape(c)}"
+        for o, c in OPEN.items()
     )
 )
 _CONTENT = re.compile(f"[^{re.escape(SENTENCE_MARKS + CLAUSE_MARKS + BLANKS)}]")
