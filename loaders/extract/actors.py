@@ -511,6 +511,7 @@ def _responsibility(
     roles: dict[int, str] = {}
     first = True
     for piece in clauses(view.document, inner):
+        piece = _after_field_label(text, piece, cues)
         members = [g for g in inside if piece.start <= g.start and g.end <= piece.end]
         if not members:
             return None
@@ -527,6 +528,16 @@ def _responsibility(
                 roles[id(body)] = cue_role or ("lead" if first else "cooperate")
                 first = False
     return roles
+
+
+def _after_field_label(text: str, piece: Span, cues: list[Cue]) -> Span:
+    """The piece without a leading field label (责任单位：), unless the label is a role cue."""
+    for i in range(piece.start, min(piece.end, piece.start + MAX_MEMBER + 1)):
+        if text[i] in FIELD_MARKS:
+            if any(c.start == piece.start and c.end == i for c in cues):
+                return piece  # 配合单位： gives the role of the piece
+            return Span(i + 1, piece.end)
+    return piece
 
 
 def _is_field_label(text: str, body: Body) -> bool:
