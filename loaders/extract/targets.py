@@ -255,10 +255,17 @@ class _Context:
             return self.years[0] if kind == "achieved" else self.years[-1]
         return None
 
-    def campaign(self, pos: int, pollutant: str | None) -> str | None:
+    def campaign(self, pos: int, pollutant: str | None, *spans: tuple[int, int]) -> str | None:
+        """The section's campaign; outside campaign sections the medium the fact names
+        (a campaign name or cue in ``spans``: 近岸海域, 空气质量, 水质), else its pollutant's."""
         section = self.section(pos)
         if section is not None and section.campaign:
             return section.campaign
+        for a, b in spans:
+            for found in (matcher("campaign"), matcher("campaign", "cue")):
+                hit = found.first(self.norm, a, b) if b > a else None
+                if hit is not None:
+                    return hit.code
         return _medium(pollutant) if pollutant else None
 
 
@@ -275,6 +282,7 @@ class _Figure:
     cue_start: int | None = None  # where a prefix cue starts
     count: bool = False  # a count of things (个, 家 …)
     prenominal: bool = False  # the count stands before its noun (完成28家医疗机构)
+    modifies: bool = False  # a noun follows the figure (1.3万吨/日污水处理工程, 100吨/日危废扩建项目)
     approx: bool = False  # 余/多: a lower bound
     reach: bool = False  # the cue says the figure is reached (达到, 提高到, 稳定在), not bounded
     fixed: bool = False  # comparator set by the form itself (grade, class, rank)
@@ -401,8 +409,8 @@ class _Sentence:
         if fig.comparator == "threshold":
             return None
         self._prefix(fig)
-        if count:
-            fig.prenominal = not _is_boundary(norm, fig.end, end) and not self._starts_figure(fig.end)
+        fig.modifies = not _is_boundary(norm, fig.end, end) and not self._starts_figure(fig.end)
+        fig.prenominal = count and fig.modifies
         return fig
 
     def _after_quote(self, pos: int) -> bool:
@@ -607,12 +615,12 @@ class _Sentence:
         b = self.clause(f.start)[1]
         subj_start, subj_end = self._trim(subj_start, subj_end)
         end = f.end
-        if f.prenominal:
+        right = (f.end, f.end)
+        if f.modifies:  # the noun after the figure belongs to the fact
             nxt = min([g.start for g in figures if g.start >= f.end and g.start < b] + [b])
-            ind = self._trim(f.end, nxt)
-            end = max(end, ind[1])
-        else:
-            ind = (subj_start, subj_end)
+            right = self._trim(f.end, nxt)
+            end = max(end, right[1])
+        ind = right if f.prenominal or subj_end <= subj_start else (subj_start, subj_end)
         start = (
             min(span_start, f.start)
             if not f.prenominal
@@ -621,7 +629,7 @@ class _Sentence:
         start, end = self._trim(start, end)
         kind, backlog = self._kind(f.start)
         comparator = self._comparator(f, kind)
-        strength = self._strength(f.start) if kind == "target" else None
+        strength = self._strength(f.start, f.comparator is not None or f.fixed) if kind == "target" else None
         year = self.ctx.year(f.start, kind, (self.start, self.end), backlog)
         ind = self._without_baseline(ind)
         if ind[1] <= ind[0] and self._last_indicator is not None:
@@ -629,7 +637,7 @@ class _Sentence:
         elif ind[1] > ind[0]:
             self._last_indicator = ind
         indicator = norm[ind[0] : ind[1]] or None
-        pollutant = self._pollutant(ind, (start, end))
+        pollutant = self._pollutant(ind, right, (start, end))
         target = Target(
             span=Span(start, end),
             indicator=self.ctx.document.text[ind[0] : ind[1]] if indicator else None,
@@ -640,7 +648,7 @@ class _Sentence:
             kind=kind,
             strength=strength,
             pollutant=pollutant,
-            campaign=self.ctx.campaign(f.start, pollutant),
+            campaign=self.ctx.campaign(f.start, pollutant, ind, (start, end)),
         )
         # How many measures share this one figure: “四个100%”, X率和Y率达到91%, A和B各1座.
         parts = [] if f.prenominal else self._measures(subj_start, subj_end, f)
@@ -651,9 +659,11 @@ class _Sentence:
             return [replace(target) for _ in range(times)]
         out = []
         for part in parts:
-            p = self._pollutant(part, (start, end))
+            p = self._pollutant(part)
             text = self.ctx.document.text[part[0] : part[1]]
-            out.append(replace(target, indicator=text, pollutant=p, campaign=self.ctx.campaign(f.start, p)))
+            out.append(
+                replace(target, indicator=text, pollutant=p, campaign=self.ctx.campaign(f.start, p, part))
+            )
         return out
 
     def _without_baseline(self, ind: tuple[int, int]) -> tuple[int, int]:
@@ -704,10 +714,11 @@ class _Sentence:
                 b -= len(word)
         return a, b
 
-    def _pollutant(self, ind: tuple[int, int] | None, span: tuple[int, int]) -> str | None:
+    def _pollutant(self, *spans: tuple[int, int]) -> str | None:
+        """The first pollutant named in the first of ``spans`` that names one."""
         pollutants = matcher("pollutant")
-        for a, b in (ind, span):
-            if a is not None and b > a:
+        for a, b in spans:
+            if b > a:
                 hit = pollutants.first(self.norm, a, b)
                 if hit is not None:
                     return hit.code
@@ -736,14 +747,25 @@ class _Sentence:
             c = LE
         return c or EQ
 
-    def _strength(self, pos: int) -> str:
-        figure_starts = self.quantity_starts
+    def _strength(self, pos: int, own_comparator: bool) -> str:
+        """Binding or aspirational: the nearest strength cue that reaches the figure at ``pos``.
+
+        A cue reaches the figures of its own clause. Beyond it (力争A项目建成;B项目建成)
+        it reaches only figures with no comparator of their own: a figure that states its
+        own bound (;全省受污染耕地安全利用率不低于93%) starts a new commitment.
+        """
+        clause = self.clause(pos)
         for cue in sorted((c for c in self.strengths if c.end <= pos), key=lambda c: -c.start):
-            if self._local(cue) and self.clause(cue.start) != self.clause(pos):
+            if self.clause(cue.start) == clause:
+                return cue.code
+            if own_comparator or self._local(cue):
                 continue
             return cue.code
+        # 对未完成的12项…,力争保质保量完成: a short tail after the figures completes them
+        # (not 4个区做好申报工作,力争获得示范区命名: an aim of its own)
         for cue in (c for c in self.strengths if c.start >= pos):
-            if not any(p > cue.start for p in figure_starts):
+            tail = self.clause(cue.start)[1] - cue.end
+            if tail <= MAX_LEAD and not any(p > cue.start for p in self.quantity_starts):
                 return cue.code
             break
         return BINDING
@@ -860,9 +882,9 @@ class _Sentence:
             unit=None,
             year=self.ctx.year(pos, kind, (self.start, self.end), backlog),
             kind=kind,
-            strength=self._strength(pos) if kind == "target" else None,
+            strength=self._strength(pos, True) if kind == "target" else None,
             pollutant=pollutant,
-            campaign=self.ctx.campaign(pos, pollutant),
+            campaign=self.ctx.campaign(pos, pollutant, ind, (start, end)),
         )
 
 
