@@ -103,7 +103,7 @@ COUNT = "count"  # notation of the unit of counted things (个, 家, 项 …)
 REDUCE, INCREASE, NO_INCREASE, ELIMINATE = "reduce_by", "increase_by", "no_increase", "eliminate"
 CHANGES = frozenset({REDUCE, INCREASE})
 NO_VALUE = frozenset({NO_INCREASE, ELIMINATE})
-BINDING, ASPIRATIONAL = "binding", "aspirational"
+BINDING = "binding"  # strength of a target no cue qualifies
 # Unit notations whose target is an upper bound when the plan says it must "reach" it.
 UPPER_BOUND_UNITS = frozenset({"μg/m3"})
 
