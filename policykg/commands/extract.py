@@ -14,17 +14,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from policykg.cli import app
 from policykg.errors import PolicyKGError
-
-err = Console(stderr=True, highlight=False)
 
 
 class Format(StrEnum):
     gold = "gold"
     jsonl = "jsonl"
+
+
+def _error(message: str) -> None:
+    """One plain line per problem (no markup: a path may hold brackets)."""
+    typer.echo(f"error: {message}", err=True)
 
 
 FACT_KINDS = ("targets", "actors", "campaign_pollutants", "instruments")
@@ -68,13 +70,14 @@ def extract_command(
     from policykg.pipeline import collect_files
 
     files, failed = collect_files(paths)
-    failed = [(path, problem) for path, problem in failed]
     for path, problem in failed:
-        err.print(f"[red]error:[/red] {path}: {problem}")
+        _error(f"{path}: {problem}")
+    for folder in (p for p in paths if p.is_dir() and not any(f.is_relative_to(p) for f in files)):
+        _error(f"{folder}: no plans (*.txt) in this folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        err.print(f"[red]error:[/red] {out}: cannot create the output folder ({exc.strerror})")
+        _error(f"{out}: cannot create the output folder ({exc.strerror})")
         raise typer.Exit(2) from None
     written = 0
     for path in files:
@@ -82,10 +85,10 @@ def extract_command(
             extract_file(path, out, fmt)
         except PolicyKGError as exc:
             failed.append((path, str(exc)))
-            err.print(f"[red]error:[/red] {exc}")
+            _error(str(exc))
             continue
         written += 1
     if not quiet or failed:
-        err.print(f"{written} extracted, {len(failed)} failed → {out}")
+        typer.echo(f"{written} extracted, {len(failed)} failed → {out}", err=True)
     if failed or not files:
         raise typer.Exit(1)
