@@ -432,8 +432,12 @@ def _in_body_context(text: str, group: Group, cues: list[Cue]) -> bool:
 # ---------------------------------------------------------------- roles
 
 
-def _role_after(text: str, group: Group, cues: list[Cue], limit: int) -> str | None:
-    """A cue right after the enumeration (市公安局参与, 省委决策部署)."""
+def _role_after(text: str, group: Group, cues: list[Cue], limit: int, starts: set[int]) -> str | None:
+    """A cue right after the enumeration (市公安局参与, 省委决策部署).
+
+    A joint cue between two bodies makes the first the lead: in 市生态环境局会同
+    市公安局开展联合执法 the environment bureau gathers the police.
+    """
     for cue in cues:
         if cue.start < group.end:
             continue
@@ -442,6 +446,8 @@ def _role_after(text: str, group: Group, cues: list[Cue], limit: int) -> str | N
             return None
         if cue.role == "supervised":  # 市公安局督促…: the body is the one pushing
             return None
+        if cue.role == "joint" and cue.end in starts:
+            return "lead"
         return cue.role
     return None
 
@@ -455,9 +461,9 @@ def _object_role(cue: Cue) -> str | None:
     return cue.role
 
 
-def _group_role(text: str, group: Group, cues: list[Cue], clause: Span) -> str | None:
+def _group_role(text: str, group: Group, cues: list[Cue], clause: Span, starts: set[int]) -> str | None:
     """The role of an enumeration outside a responsibility bracket, None for the default."""
-    after = _role_after(text, group, cues, clause.end)
+    after = _role_after(text, group, cues, clause.end, starts)
     if after == "mentioned":
         return after
     before = [c for c in cues if clause.start <= c.start and c.end <= group.start]
@@ -588,6 +594,7 @@ def extract_actors(document: Document, contexts: list[SentenceContext]) -> list[
                 listed.setdefault(body_id, (role, inner))
         parts = clauses(document, sentence)
         status = status_of(ctx.section, document)
+        starts = {g.start for g in groups}
         for group in groups:
             in_list = any(id(b) in listed for b in group.bodies)
             role = None
@@ -598,7 +605,7 @@ def extract_actors(document: Document, contexts: list[SentenceContext]) -> list[
                         continue
                 elif not _in_body_context(text, group, cues):
                     continue
-                role = _group_role(text, group, cues, clause)
+                role = _group_role(text, group, cues, clause, starts)
             for body in group.bodies:
                 if _is_issuer(view, body) or (in_list and id(body) not in listed):
                     continue
