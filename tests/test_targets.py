@@ -411,3 +411,11 @@ def test_blanks_before_a_unit_and_a_unit_shared_by_a_list():
         ("=", 55, "μg/m3"),
         ("=", 55, "μg/m3"),
     ]
+
+
+def test_a_reported_list_that_reached_its_figures_states_them():
+    found = targets("昼间、夜间达标率分别达到95%、90%。", doc_type="work_summary", years=(2023,))
+    assert [(t.indicator, t.comparator, t.value) for t in found] == [
+        ("昼间", "=", 95),
+        ("夜间达标率", "=", 90),
+    ]

@@ -569,10 +569,10 @@ class _Sentence:
         for group in groups:
             if len(group) < 2:
                 continue
-            shared = next((f.comparator for f in group if f.comparator), None)
+            source = next((f for f in group if f.comparator), None)
             for f in group:
-                if f.comparator is None:
-                    f.comparator = shared
+                if f.comparator is None and source is not None:
+                    f.comparator, f.reach = source.comparator, source.reach
         return groups
 
     def _segment_start(self, pos: int, figures: list[_Figure]) -> int:
