@@ -104,13 +104,17 @@ def test_shared_suffix_enumeration_with_a_cue_after_it():
 
 
 def test_relying_on_a_body_makes_it_a_cooperator():
-    # 002: 依托 X → X cooperates; the unknown member “刘博士”工作室 keeps the list together
+    # 002: 依托 X → X cooperates, every member of the enumeration
     found = actors(
-        "依托环境医院、“刘博士”工作室、环保产业协会等力量，开展技术帮扶。",
+        "依托环境医院、“刘博士”工作室、党员志愿队伍等力量，开展技术帮扶。",
         issuer="衢州市生态环境局",
         region="衢州市",
     )
-    assert [(f, r) for f, r, _ in found] == [("expert", "cooperate"), ("public", "cooperate")]
+    assert found == [
+        ("expert", "cooperate", "环境医院"),
+        ("expert", "cooperate", "工作室"),
+        ("public", "cooperate", "志愿队伍"),
+    ]
 
 
 def test_pushed_bodies_are_supervised_but_decision_makers_are_mentioned():

@@ -65,6 +65,7 @@ REGION_RANK = {"province": 0, "prefecture": 1, "county": 2, "district": 2}
 HIGHER_ENDINGS = ("部", "厅")
 INSPECTION = "督察"
 ETC = "等"
+SUBJECT_TIME = "于"  # 洛江区、惠安县于2022年11月18日荣获…
 FIELD_MARKS = "：:"  # 责任单位：… names a field of the plan's table
 LIST_MARKS = "、和及与等：:"
 # What else a piece of a responsibility list may hold (按职责, 落实): this many characters.
@@ -393,6 +394,19 @@ def _is_location(view: _DocumentView, body: Body, cues: list[Cue]) -> bool:
     return not any(c.end == body.start or c.start == body.end for c in cues)
 
 
+def _is_compound(text: str, body: Body, ends: set[int]) -> bool:
+    """A government inside a longer noun (法治政府建设, 排污权政府储备), not a body."""
+    return (
+        body.codes == (GOVERNMENT,)
+        and body.is_label
+        and not body.prefixed
+        and not body.is_place
+        and body.start > 0
+        and _is_name_char(text[body.start - 1])
+        and body.start not in ends
+    )
+
+
 def _is_issuer(view: _DocumentView, body: Body) -> bool:
     """The issuer itself, or a body of its function and level (its own system)."""
     if any(s.start < body.end and body.start < s.end for s in view.issuer_spans):
@@ -422,8 +436,9 @@ def _in_body_context(text: str, group: Group, cues: list[Cue]) -> bool:
     for b in group.bodies:
         if b.is_label or len(b.codes) > 1:
             return True
-        if b.prefixed and (b.end >= len(text) or not _is_name_char(text[b.end]) or _joiner_at(text, b.end)):
-            return True
+        if b.prefixed:
+            # 市财政 ends its word and is a body; 省生态环境保护督察 goes on and is a topic
+            return b.end >= len(text) or not _is_name_char(text[b.end]) or bool(_joiner_at(text, b.end))
     if text.startswith(ETC, group.end):
         return True
     return any(c.end == group.start or (c.start == group.end and c.role != "supervised") for c in cues)
@@ -554,9 +569,21 @@ def _is_field_label(text: str, body: Body) -> bool:
 # ---------------------------------------------------------------- main
 
 
-def _place_acts(group: Group, cues: list[Cue], clause: Span) -> bool:
-    """A place acts where it heads its clause or stands right after a role cue."""
-    return group.start == clause.start or any(c.end == group.start and c.role != "mentioned" for c in cues)
+def _place_acts(text: str, group: Group, cues: list[Cue], clause: Span) -> bool:
+    """A place acts where it stands right after a role cue (指导永泰县), or heads its clause as a subject.
+
+    A subject is an enumeration of places (南安市、安溪县、永春县完成…), or a place
+    followed by 等, 于 or a mark; a single place running on into a name
+    (常宁市水口山铅锌煤矿区生态修复工程) is where a project is, not who acts.
+    """
+    if any(c.end == group.start and c.role != "mentioned" for c in cues):
+        return True
+    if group.start != clause.start:
+        return False
+    if len(group.bodies) > 1 or group.end >= clause.end:
+        return True
+    nxt = text[group.end]
+    return nxt in ETC + SUBJECT_TIME or not _is_name_char(nxt)
 
 
 def extract_actors(document: Document, contexts: list[SentenceContext]) -> list[ActorRole]:
@@ -575,12 +602,14 @@ def extract_actors(document: Document, contexts: list[SentenceContext]) -> list[
             for m in matcher("role").find(text, sentence.start, sentence.end)
         ]
         quotes, titles = _marked_spans(text, sentence)
+        ends = {b.end for b in bodies}
         bodies = [
             b
             for b in bodies
             if not _is_name_part(view, b, quotes, titles)
             and not _is_location(view, b, cues)
             and not (b.codes == (GENERIC,) and _is_field_label(text, b))
+            and not _is_compound(text, b, ends)
         ]
         groups: list[Group] = []
         for group in _groups(text, bodies, sentence):
@@ -601,7 +630,7 @@ def extract_actors(document: Document, contexts: list[SentenceContext]) -> list[
             clause = next((c for c in parts if c.start <= group.start < c.end), sentence)
             if not in_list:
                 if group.bodies[0].is_place:
-                    if not _place_acts(group, cues, clause):
+                    if not _place_acts(text, group, cues, clause):
                         continue
                 elif not _in_body_context(text, group, cues):
                     continue
