@@ -3,44 +3,40 @@
 Queries go to the query endpoint; parameters are substituted as escaped RDF
 terms (servers have no substitution API). Full IRIs are sent, not prefixed
 names with ``/`` in them, which some servers reject.
+
+``push`` copies every named graph of the embedded store to a server through
+its update endpoint: per graph, ``DROP SILENT GRAPH`` and then ``INSERT DATA``
+inside a ``GRAPH`` clause (Virtuoso accepts no other form), in chunks. A
+second push replaces each graph again, so it leaves the same triples.
 """
 
 from __future__ import annotations
 
-import re
+import urllib.error
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import pyoxigraph as ox
-from SPARQLWrapper import DIGEST, JSON, POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from SPARQLWrapper import DIGEST, JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 
 from policykg.errors import QueryError, StoreError
+from policykg.graph.binding import substitute
+from policykg.graph.store import Store
 
-# Strings, IRIs and comments are skipped so that only real variables are replaced.
-_TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^\s<>"{}|^`\\]*>'
-    r"|#[^\n]*"
-    r"|[?$](?P<var>[A-Za-z_][A-Za-z0-9_]*)"
-)
+# Per INSERT DATA request: small enough for Virtuoso's SQL compiler and for
+# servers' request-size limits, large enough that a push is a few requests per document.
+CHUNK_TRIPLES = 1000
+CHUNK_CHARS = 400_000
 
 
-def substitute(sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """Replace bound variables by their terms, serialised and escaped as N-Triples.
+@dataclass(frozen=True, slots=True)
+class PushedGraph:
+    """One graph copied to a server: its IRI, triples sent and requests made."""
 
-    For SPARQL servers, which have no substitution API. A value can only ever
-    become one RDF term: its quotes and backslashes are escaped by pyoxigraph.
-    """
-
-    def repl(m: re.Match) -> str:
-        var = m.group("var")
-        if var is not None and var in bindings:
-            return str(bindings[var])
-        return m.group(0)
-
-    return _TOKENS.sub(repl, sparql)
+    iri: str
+    triples: int
+    requests: int
 
 
 class Endpoint:
@@ -64,10 +60,27 @@ class Endpoint:
     def _wrapper(self, url: str) -> SPARQLWrapper:
         wrapper = SPARQLWrapper(url)
         wrapper.setTimeout(self.timeout)
+        wrapper.setMethod(POST)
         if self.user is not None:
             wrapper.setHTTPAuth(DIGEST)
             wrapper.setCredentials(self.user, self.password or "")
         return wrapper
+
+    def _run(self, wrapper: SPARQLWrapper, url: str, convert: bool = True):
+        """Send the request; server problems become one clear policykg error."""
+        try:
+            return wrapper.queryAndConvert() if convert else wrapper.query().response.read()
+        except Unauthorized as exc:
+            raise StoreError(f"{url}: the server wants other credentials (--user, --password)") from exc
+        except SPARQLWrapperException as exc:
+            detail = " ".join(str(exc).split())[:500]
+            raise QueryError(f"{url}: the server refused the request ({detail})") from exc
+        except urllib.error.HTTPError as exc:
+            body = exc.read().decode("utf-8", "replace")
+            detail = " ".join(body.split())[:500]
+            raise QueryError(f"{url}: the server answered HTTP {exc.code} ({detail})") from exc
+        except OSError as exc:
+            raise StoreError(f"{url}: cannot reach the SPARQL server ({exc})") from exc
 
     def select(
         self, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal]
@@ -76,14 +89,115 @@ class Endpoint:
         wrapper = self._wrapper(self.query_url)
         wrapper.setQuery(substitute(sparql, bindings))
         wrapper.setReturnFormat(JSON)
-        wrapper.setMethod(POST)
-        try:
-            doc = wrapper.queryAndConvert()
-        except SPARQLWrapperException as exc:
-            raise QueryError(f"{self.query_url}: the server refused the query ({exc})") from exc
-        except OSError as exc:
-            raise StoreError(f"{self.query_url}: cannot reach the SPARQL server ({exc})") from exc
+        doc = self._run(wrapper, self.query_url)
+        if not isinstance(doc, dict) or ("boolean" not in doc and "results" not in doc):
+            raise QueryError(
+                f"{self.query_url}: expected SELECT or ASK results; use `--format turtle` for CONSTRUCT"
+            )
         if "boolean" in doc:
             value = {"type": "literal", "value": str(doc["boolean"]).lower()}
             return ["ask"], [{"ask": value}]
         return doc["head"]["vars"], doc["results"]["bindings"]
+
+    def construct(self, sparql: str) -> bytes:
+        """A CONSTRUCT or DESCRIBE query's triples as Turtle."""
+        wrapper = self._wrapper(self.query_url)
+        wrapper.setQuery(sparql)
+        wrapper.setReturnFormat(TURTLE)
+        return self._run(wrapper, self.query_url, convert=False)
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update on the update endpoint."""
+        if not self.update_url:
+            raise StoreError(f"{self.query_url}: no update endpoint given (--update-endpoint URL)")
+        wrapper = self._wrapper(self.update_url)
+        wrapper.setQuery(sparql)
+        self._run(wrapper, self.update_url, convert=False)
+
+    def push(
+        self, store: Store, *, progress: Callable[[PushedGraph], None] | None = None
+    ) -> list[PushedGraph]:
+        """Copy every named graph of ``store`` to the server, replacing what it had under that name."""
+        pushed = []
+        for iri in sorted(store.graphs()):
+            chunks = list(chunk_triples(store.quads(iri)))
+            triples = sum(chunk.triples for chunk in chunks)
+            drop = f"DROP SILENT GRAPH <{iri}>"
+            if not chunks:
+                self.update(drop)
+                requests = 1
+            else:
+                # The first chunk travels with the DROP: a small graph is replaced in one request.
+                for i, chunk in enumerate(chunks):
+                    insert = chunk.update(iri)
+                    self.update(f"{drop} ;\n{insert}" if i == 0 else insert)
+                requests = len(chunks)
+            done = PushedGraph(iri, triples, requests)
+            pushed.append(done)
+            if progress is not None:
+                progress(done)
+        return pushed
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Some triples of one graph as N-Triples lines, and whether they hold blank nodes."""
+
+    text: str
+    triples: int
+    blank_nodes: bool
+
+    def update(self, graph_iri: str) -> str:
+        """The SPARQL update that adds these triples to the graph.
+
+        ``INSERT DATA`` where it can; blank nodes go through an ``INSERT ...
+        WHERE {}`` template, the standard form that Virtuoso also accepts
+        (it refuses blank nodes in ``INSERT DATA``).
+        """
+        body = f"GRAPH <{graph_iri}> {{\n{self.text}\n}}"
+        return f"INSERT {{ {body} }} WHERE {{ }}" if self.blank_nodes else f"INSERT DATA {{ {body} }}"
+
+
+def chunk_triples(quads: Iterable[ox.Quad]) -> Iterable[Chunk]:
+    """The quads' triples in chunks small enough for one request each.
+
+    Blank-node labels only hold within one request, so every triple that
+    shares a blank node (directly or through others: an OWL list) travels in
+    the same chunk; such chunks hold no other triples.
+    """
+    lines = []
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for q in quads:
+        nodes = [str(t) for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)]
+        for other in nodes[1:]:
+            a, b = find(nodes[0]), find(other)
+            if a != b:
+                parent[b] = a
+        lines.append((f"{q.subject} {q.predicate} {q.object} .", nodes[0] if nodes else None))
+    plain = [line for line, node in lines if node is None]
+    components: dict[str, list[str]] = {}
+    for line, node in lines:
+        if node is not None:
+            components.setdefault(find(node), []).append(line)
+    yield from _pack([[line] for line in plain], blank_nodes=False)
+    yield from _pack(list(components.values()), blank_nodes=True)
+
+
+def _pack(groups: list[list[str]], *, blank_nodes: bool) -> Iterable[Chunk]:
+    text: list[str] = []
+    size = 0
+    for group in groups:
+        if text and (len(text) + len(group) > CHUNK_TRIPLES or size > CHUNK_CHARS):
+            yield Chunk("\n".join(text), len(text), blank_nodes)
+            text, size = [], 0
+        text.extend(group)
+        size += sum(len(line) for line in group)
+    if text:
+        yield Chunk("\n".join(text), len(text), blank_nodes)

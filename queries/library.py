@@ -6,12 +6,18 @@ A header is a block of ``#`` comment lines at the top of the file::
     # description: Places whose plans set a measure acting on the pollutant, with the sentence.
     # param: pollutant = VOCs | notation or label of a pollutant (narrower ones count too)
     # param: year:integer = 2021 | a year
+    # param: pattern = "湾|公园" | a default with a | in it is quoted
     # example: policykg query voc-cities --param pollutant=NOx
+    # network: source=function_a target=function_b weight=measures source_label=label_a target_label=label_b
 
 A parameter is a SPARQL variable of the query (``?pollutant``) that the runner
 binds to a value as an RDF term — never pasted into the text as SPARQL — so
 a value with quotes, braces or keywords stays data. Parameters are not
 projected. Types: ``string`` (the default), ``integer``, ``decimal``, ``iri``.
+
+A ``network`` line says which result columns are the two ends of an edge
+(and optionally its weight and the ends' labels), so that the query editor of
+``policykg serve`` can draw the answer as a network.
 """
 
 from __future__ import annotations
@@ -25,8 +31,10 @@ from pathlib import Path
 from policykg.errors import QueryError
 
 PARAM_TYPES = ("string", "integer", "decimal", "iri")
+NETWORK_KEYS = ("source", "target", "weight", "source_label", "target_label")
 _PARAM = re.compile(
-    r"^(?P<name>[A-Za-z_]\w*)(?::(?P<type>\w+))?\s*(?:=\s*(?P<default>[^|]*?))?\s*(?:\|\s*(?P<doc>.*))?$"
+    r"^(?P<name>[A-Za-z_]\w*)(?::(?P<type>\w+))?\s*"
+    r'(?:=\s*(?:"(?P<quoted>[^"]*)"|(?P<default>[^|]*?)))?\s*(?:\|\s*(?P<doc>.*))?$'
 )
 
 
@@ -50,6 +58,7 @@ class ReadyQuery:
     sparql: str
     params: tuple[Param, ...] = ()
     examples: tuple[str, ...] = ()
+    network: tuple[tuple[str, str], ...] = ()  # (key, column) pairs, keys from NETWORK_KEYS
     path: Path | None = field(default=None, compare=False)
 
     def param(self, name: str) -> Param:
@@ -67,7 +76,7 @@ def parse_query(text: str, name: str, path: Path | None = None) -> ReadyQuery:
         if not line.startswith("#"):
             break
         key, sep, value = line.lstrip("#").strip().partition(":")
-        if sep and key.strip() in {"title", "description", "param", "example"}:
+        if sep and key.strip() in {"title", "description", "param", "example", "network"}:
             fields.setdefault(key.strip(), []).append(value.strip())
     if "title" not in fields:
         raise QueryError(f"{path or name}: a ready question needs a '# title:' line")
@@ -81,7 +90,19 @@ def parse_query(text: str, name: str, path: Path | None = None) -> ReadyQuery:
             raise QueryError(f"{path or name}: parameter {m['name']} has unknown type {ptype!r}")
         if not re.search(rf"[?$]{m['name']}\b", text):
             raise QueryError(f"{path or name}: parameter {m['name']} is not a variable of the query")
-        params.append(Param(m["name"], ptype, m["default"] or None, (m["doc"] or "").strip()))
+        default = m["quoted"] if m["quoted"] is not None else (m["default"] or None)
+        params.append(Param(m["name"], ptype, default, (m["doc"] or "").strip()))
+    network = []
+    for spec in " ".join(fields.get("network", [])).split():
+        key, sep, column = spec.partition("=")
+        if not sep or key not in NETWORK_KEYS or not re.search(rf"[?$]{re.escape(column)}\b", text):
+            raise QueryError(
+                f"{path or name}: network entries are KEY=COLUMN with KEY one of {', '.join(NETWORK_KEYS)} "
+                f"and COLUMN a variable of the query, not {spec!r}"
+            )
+        network.append((key, column))
+    if network and not {"source", "target"} <= {k for k, _ in network}:
+        raise QueryError(f"{path or name}: a network line needs source= and target=")
     return ReadyQuery(
         name=name,
         title=fields["title"][0],
@@ -89,8 +110,22 @@ def parse_query(text: str, name: str, path: Path | None = None) -> ReadyQuery:
         sparql=text,
         params=tuple(params),
         examples=tuple(fields.get("example", [])),
+        network=tuple(network),
         path=path,
     )
+
+
+_FORM = re.compile(
+    r"^\s*(?:(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)\s*)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
+    re.IGNORECASE,
+)
+_COMMENT_LINE = re.compile(r"^\s*#.*$", re.MULTILINE)
+
+
+def query_form(sparql: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, read after the comments and prologue; None for anything else."""
+    m = _FORM.match(_COMMENT_LINE.sub("", sparql))
+    return m.group(1).upper() if m else None
 
 
 def queries_dir() -> Path:

@@ -3,8 +3,11 @@
 Results are kept in the SPARQL 1.1 JSON results form (a list of bindings, each
 variable → ``{"type", "value", "datatype" | "xml:lang"}``) whatever the
 source, so the embedded store and a server give rows that compare equal.
-Parameters are bound as RDF terms: with pyoxigraph's own substitution on the
-embedded store, and as escaped terms in place of the variable for a server.
+
+Parameters are bound as RDF terms: every source replaces each use of the
+variable by the term as pyoxigraph serialises and escapes it
+(``graph.binding.substitute``), so a value can only ever be one literal or
+IRI, and the embedded store and a server run the same text.
 """
 
 from __future__ import annotations
@@ -16,21 +19,28 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from policykg.errors import QueryError
+from policykg.graph.binding import substitute
 from policykg.ontology.namespaces import XSD, sparql_prefixes
-from policykg.queries.library import ReadyQuery, get_query
+from policykg.queries.library import ReadyQuery, get_query, query_form
 
-_NUMERIC = {XSD + t for t in ("integer", "int", "long", "short", "decimal", "double", "float")}
-_NUMERIC |= {XSD + t for t in ("nonNegativeInteger", "positiveInteger", "unsignedInt", "unsignedLong")}
+_INTEGER = {XSD + t for t in ("integer", "int", "long", "short", "byte")}
+_INTEGER |= {XSD + t for t in ("nonNegativeInteger", "positiveInteger", "unsignedInt", "unsignedLong")}
+_INTEGER |= {XSD + t for t in ("nonPositiveInteger", "negativeInteger", "unsignedShort", "unsignedByte")}
+_NUMERIC = _INTEGER | {XSD + t for t in ("decimal", "double", "float")}
 _BAD_IRI = re.compile(r'[\s<>"{}|^`\\]')
 
 
 class SparqlSource(Protocol):
-    """Anything that answers SPARQL SELECT in the JSON results form."""
+    """Anything that answers SPARQL SELECT in the JSON results form, and CONSTRUCT as Turtle."""
 
     def select(
         self, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal]
     ) -> tuple[list[str], list[dict]]:
         """Run a SELECT with ``bindings`` for some variables; return (variables, bindings)."""
+        ...
+
+    def construct(self, sparql: str) -> bytes:
+        """Run a CONSTRUCT or DESCRIBE; return its triples as Turtle."""
         ...
 
 
@@ -57,6 +67,35 @@ class Result:
         return {"head": {"vars": self.columns}, "results": {"bindings": self.bindings}}
 
 
+def term_json(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict:
+    """A pyoxigraph term in the SPARQL 1.1 JSON results form."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD + "string":
+            out["datatype"] = term.datatype.value
+        return out
+    parts = ("subject", "predicate", "object")
+    return {"type": "triple", "value": {p: term_json(getattr(term, p)) for p in parts}}
+
+
+def triples_result(turtle: bytes) -> Result:
+    """CONSTRUCT or DESCRIBE triples as rows (subject, predicate, object), sorted and without repeats.
+
+    Sorted so that the same graph from any server gives the same rows.
+    """
+    triples = {t for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE)}
+    ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    columns = ["subject", "predicate", "object"]
+    rows = [{c: term_json(getattr(t, c)) for c in columns} for t in ordered]
+    return Result(columns, rows)
+
+
 def term_value(term: dict[str, str] | None) -> Any:
     """A SPARQL JSON term as a plain Python value."""
     if term is None:
@@ -64,8 +103,9 @@ def term_value(term: dict[str, str] | None) -> Any:
     value = term["value"]
     datatype = term.get("datatype")
     if term["type"] in {"literal", "typed-literal"} and datatype in _NUMERIC:
-        number = float(value)
-        return int(number) if number.is_integer() and "integer" in datatype.lower() else number
+        if datatype in _INTEGER:
+            return int(value)
+        return float(value)
     if datatype == XSD + "boolean":
         return value in {"true", "1"}
     return value
@@ -102,14 +142,28 @@ def with_prefixes(sparql: str) -> str:
 
 
 def run_query(source: SparqlSource, query: ReadyQuery | str, params: dict[str, str] | None = None) -> Result:
-    """Answer a ready question (by name or object) with its parameters bound."""
+    """Answer a ready question (by name or object) with its parameters bound.
+
+    A CONSTRUCT question answers with its triples as rows (subject, predicate, object).
+    """
     ready = get_query(query) if isinstance(query, str) else query
     bindings = bind_params(ready, params or {})
+    if query_form(ready.sparql) in {"CONSTRUCT", "DESCRIBE"}:
+        return triples_result(source.construct(substitute(ready.sparql, bindings)))
     columns, rows = source.select(ready.sparql, bindings)
     return Result(columns, rows)
 
 
 def run_sparql(source: SparqlSource, sparql: str) -> Result:
-    """Answer any SPARQL SELECT or ASK (the project's prefixes are predeclared)."""
+    """Answer any SPARQL query (the project's prefixes are predeclared); CONSTRUCT gives triple rows."""
+    if query_form(sparql) in {"CONSTRUCT", "DESCRIBE"}:
+        return triples_result(source.construct(with_prefixes(sparql)))
     columns, rows = source.select(with_prefixes(sparql), {})
     return Result(columns, rows)
+
+
+def construct_turtle(source: SparqlSource, sparql: str) -> bytes:
+    """Any CONSTRUCT or DESCRIBE query's triples as Turtle (the project's prefixes are predeclared)."""
+    if query_form(sparql) not in {"CONSTRUCT", "DESCRIBE"}:
+        raise QueryError("--format turtle is for CONSTRUCT and DESCRIBE queries")
+    return source.construct(with_prefixes(sparql))

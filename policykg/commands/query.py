@@ -17,9 +17,15 @@ from policykg.graph.remote import Endpoint
 from policykg.graph.store import Store
 from policykg.queries.library import ready_queries
 from policykg.queries.output import FORMATS, render
-from policykg.queries.run import Result, SparqlSource, run_query, run_sparql
+from policykg.queries.run import Result, SparqlSource, construct_turtle, run_query, run_sparql
 
 FormatOption = Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")]
+SparqlFormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format", "-f", help=f"One of: {', '.join(FORMATS)}; turtle for a CONSTRUCT or DESCRIBE query."
+    ),
+]
 
 
 def open_source(store: Path | None, endpoint: str | None) -> SparqlSource:
@@ -78,14 +84,23 @@ def query_command(
 @app.command("sparql")
 def sparql_command(
     query: Annotated[str, typer.Argument(help="A SPARQL query, or @FILE to read it from a file.")],
-    fmt: FormatOption = "table",
+    fmt: SparqlFormatOption = "table",
     store: StoreOption = None,
     endpoint: EndpointOption = None,
 ) -> None:
-    """Run any SPARQL SELECT or ASK; the prefixes pkg:, skos:, oa:, prov: ... are predeclared."""
+    """Run any SPARQL query; the prefixes pkg:, skos:, oa:, prov: ... are predeclared.
+
+    SELECT and ASK answer as rows; CONSTRUCT and DESCRIBE as (subject, predicate, object)
+    rows, or as Turtle with --format turtle.
+    """
     if query.startswith("@"):
         path = Path(query[1:])
         if not path.is_file():
             raise QueryError(f"{path}: no such query file")
         query = path.read_text(encoding="utf-8")
-    emit(run_sparql(open_source(store, endpoint), query), fmt)
+    source = open_source(store, endpoint)
+    if fmt == "turtle":
+        sys.stdout.buffer.write(construct_turtle(source, query))
+        sys.stdout.flush()
+        return
+    emit(run_sparql(source, query), fmt)
