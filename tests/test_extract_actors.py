@@ -112,7 +112,7 @@ def test_relying_on_a_body_makes_it_a_cooperator():
     )
     assert found == [
         ("expert", "cooperate", "环境医院"),
-        ("expert", "cooperate", "工作室"),
+        ("expert", "cooperate", "“刘博士”工作室"),
         ("public", "cooperate", "志愿队伍"),
     ]
 
@@ -225,3 +225,26 @@ def test_traditional_characters_give_the_same_actors_quoted_from_the_original(tr
     for actor in t_facts:
         assert trad.quote(actor.span) in traditional
         assert trad.quote(actor.span) != simp.quote(actor.span)
+
+
+def test_governments_below_the_issuer_are_subordinate_governments():
+    text = "各区人民政府要切实履行主体责任。按照省政府部署，永泰县人民政府负责落实。"
+    assert actors(text, issuer="福州市人民政府") == [
+        ("subordinate_government", "mentioned", "区人民政府"),
+        ("government", "mentioned", "省政府"),
+        ("subordinate_government", "lead", "永泰县人民政府"),
+    ]
+
+
+def test_a_body_that_gathers_others_leads_and_a_cue_does_not_reach_past_another_body():
+    text = "由市生态环境局会同市公安局、市交通运输局开展联合执法，加强对各地工作的督导。市生态环境局会同有关部门加强对各地工作的调度。"
+    found = actors(text, issuer="福州市人民政府")
+    assert found == [
+        ("ecology_environment", "lead", "市生态环境局"),
+        ("public_security", "joint", "市公安局"),
+        ("transport", "joint", "市交通运输局"),
+        ("subordinate_government", "mentioned", "各地"),
+        ("ecology_environment", "lead", "市生态环境局"),
+        ("other", "joint", "有关部门"),
+        ("subordinate_government", "mentioned", "各地"),
+    ]

@@ -65,6 +65,7 @@ REGION_RANK = {"province": 0, "prefecture": 1, "county": 2, "district": 2}
 HIGHER_ENDINGS = ("部", "厅")
 INSPECTION = "督察"
 ETC = "等"
+NAME_MARKS = '()（）“”‘’"'  # inside names: 党校(行政学院), “刘博士”工作室
 SUBJECT_TIME = "于"  # 洛江区、惠安县于2022年11月18日荣获…
 FIELD_MARKS = "：:"  # 责任单位：… names a field of the plan's table
 LIST_MARKS = "、和及与等：:"
@@ -247,15 +248,48 @@ def _below(view: _DocumentView, place: PlaceMention | None) -> bool:
     return any(c not in view.chain and g.is_within(c, view.region.code) for c in place.codes)
 
 
+def _quoted_modifier(text: str, start: int, floor: int) -> int:
+    """Widen a body over a quoted name right before it: “刘博士”工作室, “低散乱”企业."""
+    if start <= floor or text[start - 1] not in '”"’':
+        return start
+    close = text[start - 1]
+    opening = {"”": "“", "’": "‘"}.get(close, close)
+    at = text.rfind(opening, max(floor, start - 1 - MAX_MEMBER - 2), start - 1)
+    return at if at != -1 else start
+
+
+def _government_level(
+    view: _DocumentView, at: int, label: str, start: int, higher: bool
+) -> tuple[tuple[str, ...], bool]:
+    """A government below the issuer's region is a subordinate government.
+
+    永泰县人民政府 in Fuzhou's plan (a place of the gazetteer below), 各区人民政府
+    or 县政府 in a city's plan (a level word lower than the issuer's); 省政府
+    there is above it.
+    """
+    place = view.place_by_end.get(at) or view.place_by_end.get(at + 1)
+    if start < at and _below(view, place):
+        return (SUBORDINATE,), False
+    if start < at and place is not None:
+        return (GOVERNMENT,), higher
+    word = view.text[at - 1] if start < at else label[0]
+    rank = LEVEL_CHARS.get(word)
+    if rank is None or view.own_rank is None:
+        return (GOVERNMENT,), higher
+    if rank > view.own_rank:
+        return (SUBORDINATE,), False
+    return (GOVERNMENT,), rank < view.own_rank
+
+
 def _bodies(view: _DocumentView, span: Span) -> list[Body]:
     automaton, index = _body_index()
     out: list[Body] = []
     for m in automaton.find(view.text, span.start, span.end):
         codes, is_label = index[m.code]
         start, prefixed, higher = _place_prefix(view, m.start, span.start)
-        place = view.place_by_end.get(m.start) or view.place_by_end.get(m.start + 1)
-        if codes == (GOVERNMENT,) and start < m.start and _below(view, place):
-            codes = (SUBORDINATE,)  # 永泰县人民政府 in Fuzhou's plan
+        start = _quoted_modifier(view.text, start, span.start)
+        if codes == (GOVERNMENT,):
+            codes, higher = _government_level(view, m.start, m.label, start, higher)
         body = Body(codes, start, m.end, m.label, is_label, prefixed, higher)
         previous = out[-1] if out else None
         # 重点行业 + 企业 is one body: adjacent names of one function merge.
@@ -303,7 +337,7 @@ def _joiner_at(text: str, i: int) -> int:
 
 
 def _is_name_char(ch: str) -> bool:
-    return ch.isalnum() or ch in "()（）"
+    return ch.isalnum() or ch in NAME_MARKS
 
 
 def _gap_items(text: str, start: int, end: int) -> list[Span] | None:
@@ -311,7 +345,8 @@ def _gap_items(text: str, start: int, end: int) -> list[Span] | None:
 
     Between two bodies may stand nothing (市委市政府), a joiner (、 和 及 与 或),
     or joiners around short members the vocabulary does not know
-    (生环委办、突改办、蓝天办; 国家、省和市委).
+    (生环委办、突改办、蓝天办; 国家、省和市委), the last perhaps a modifier of the
+    next body (环境医院、党员志愿队伍).
     """
     if start == end:
         return []
@@ -328,8 +363,10 @@ def _gap_items(text: str, start: int, end: int) -> list[Span] | None:
             if not _is_name_char(text[j]):
                 return None
             j += 1
-        if j == end or j - i > MAX_MEMBER:
+        if j - i > MAX_MEMBER:
             return None
+        if j == end:
+            break  # a modifier of the next body: 党员 in 、党员志愿队伍
         items.append(Span(i, j))
         i = j
     return items
@@ -389,6 +426,8 @@ def _is_location(view: _DocumentView, body: Body, cues: list[Cue]) -> bool:
     """A place word used for where work happens (乡镇污水处理设施), not for a body."""
     if body.codes != (SUBORDINATE,) or body.is_place or body.label.startswith(EVERY):
         return False
+    if _body_index()[1].get(body.label, ((),))[0] != (SUBORDINATE,):
+        return False  # a government made subordinate by its level (各区人民政府)
     if body.end >= len(view.text) or not _is_name_char(view.text[body.end]):
         return False
     return not any(c.end == body.start or c.start == body.end for c in cues)
@@ -399,6 +438,7 @@ def _is_compound(text: str, body: Body, ends: set[int]) -> bool:
     return (
         body.codes == (GOVERNMENT,)
         and body.is_label
+        and body.label[0] not in LEVEL_CHARS
         and not body.prefixed
         and not body.is_place
         and body.start > 0
@@ -481,7 +521,10 @@ def _group_role(text: str, group: Group, cues: list[Cue], clause: Span, starts: 
     after = _role_after(text, group, cues, clause.end, starts)
     if after == "mentioned":
         return after
+    # the nearest cue before, unless another enumeration stands between (会同有关部门加强对各地…)
     before = [c for c in cues if clause.start <= c.start and c.end <= group.start]
+    if before and any(before[-1].end <= s < group.start for s in starts):
+        before = []
     nearest = _object_role(before[-1]) if before else None
     if nearest is not None and before[-1].end == group.start:
         return nearest
@@ -489,8 +532,8 @@ def _group_role(text: str, group: Group, cues: list[Cue], clause: Span, starts: 
         return after
     if nearest is not None:
         return nearest
-    if any(c.role == "joint" and clause.start <= c.start < clause.end for c in cues):
-        return "joint"
+    if any(c.role == "joint" and group.end <= c.start < clause.end for c in cues):
+        return "joint"  # 公检法环等多部门联动
     return None
 
 
