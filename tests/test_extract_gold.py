@@ -172,3 +172,30 @@ def test_extract_command_reports_bad_files_and_goes_on(tmp_path):
     assert "Traceback" not in result.output
     assert "1 extracted, 3 failed" in lines[-1]
     assert [p.name for p in out.iterdir()] == [f"{good.stem}.json"]
+
+
+def test_a_plan_in_traditional_characters_gives_the_same_facts_quoted_from_its_own_text(tmp_path, golds):
+    import opencc
+
+    source = bundled_corpus()[0]
+    simplified_text = source.read_text(encoding="utf-8")
+    traditional_text = opencc.OpenCC("s2t").convert(simplified_text)
+    assert len(traditional_text) == len(simplified_text) and traditional_text != simplified_text
+    path = tmp_path / source.name
+    path.write_text(traditional_text, encoding="utf-8")
+    document = read_document(path)
+    gold = to_gold(extract(document))
+    (_, simplified), *_ = [g for g in golds if g[1]["doc"] == source.name]
+    for kind in ("targets", "actors", "campaign_pollutants", "instruments"):
+        keys = [
+            (f["start"], f["end"], f.get("canonical"), f.get("role"), f.get("pollutant")) for f in gold[kind]
+        ]
+        assert keys == [
+            (f["start"], f["end"], f.get("canonical"), f.get("role"), f.get("pollutant"))
+            for f in simplified[kind]
+        ], kind
+        for fact in gold[kind]:
+            quoted = fact["clause"] if kind == "actors" else fact["text"]
+            assert quoted == traditional_text[fact["start"] : fact["end"]]
+    pairs = {(p["campaign"], p["pollutant"]): p["text"] for p in gold["campaign_pollutants"]}
+    assert pairs[("blue_sky", "PM2.5")] == "推動細顆粒物和臭氧協同控制"
