@@ -3,9 +3,9 @@
 Plans arrive as pages saved from bureau sites, reposts and mirrors: breadcrumbs
 (当前位置:首页 > 信息公开 > ...), 扫一扫在手机上查看当前页面, 相关解读, lines of
 浏览量/来源/发布时间, share bars, 打印本页/关闭窗口, footers (网站标识码, 备案号,
-版权所有, 主办单位, 技术支持) and the index table of government open-information
-pages (索引号 | ... | 发布机构 | ...). Each rule is about a *kind of line*, so it
-holds on pages it has never seen. The spans are offsets into the text given
+版权所有, 主办单位, 技术支持), the index table of government open-information
+pages (索引号 | ... | 发布机构 | ...) and the page numbers of a PDF (— 3 —).
+Each rule is about a *kind of line*, so it holds on pages it has never seen. The spans are offsets into the text given
 (run it on ``Document.norm`` so that traditional-character pages match too).
 Metadata is still read from these spans (发布时间, 发布机构, 主办): furniture is
 not policy, but it says who published the page and when.
@@ -178,6 +178,11 @@ CLOSE_BUTTONS = ("X", "x", "×", "✕", "✖")
 # Suffixes of the site name at the end of a browser title line (标题_栏目_福州市生态环境局).
 SITE_NAME_ENDS = ("局", "厅", "委员会", "委", "办公室", "政府", "网", "网站", "门户", "分局", "中心", "部")
 
+# Page numbers of a PDF or a printed page: — 3 —, - 3 -, 第3页 共10页, 第 3 页.
+_PAGE_NUMBER = re.compile(
+    r"[-—–－]{1,2}\s*\d{1,4}\s*[-—–－]{1,2}|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+)
+
 _SHORT_LINE = 120  # furniture lines are short; a paragraph of the plan is not furniture
 _FOOTER_LINE = 240
 _PUNCT = " \t\u3000\xa0|｜·•:：,，;；/、-—_()（）[]【】<>《》\"'“”‘’"
@@ -229,6 +234,8 @@ def _line_kind(line: str) -> str | None:
         return None
     if stripped in CLOSE_BUTTONS:
         return "close_button"
+    if _PAGE_NUMBER.fullmatch(stripped):
+        return "page_number"
     if stripped.startswith(BREADCRUMB_STARTS):
         return "breadcrumb"
     short = len(stripped) <= _SHORT_LINE and "。" not in stripped

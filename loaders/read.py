@@ -1,37 +1,39 @@
-"""Read a text file into a Document: bytes, encoding, script, furniture, metadata.
+"""Read a file into a Document: format, bytes, encoding, script, furniture, metadata.
 
-* **Bytes to text.** UTF-8 (a BOM is stripped: the gold offsets assume none),
-  then GB18030 (which covers GBK and GB2312), then Big5, told apart without
-  being told: Big5 bytes also decode as GB18030, into kana and private-use
-  characters, so among the encodings that decode the bytes the one whose text
-  reads as common Chinese wins; ``charset-normalizer`` decides the rest. Text
-  with many replacement characters (U+FFFD) was damaged before it reached us
-  and is refused.
-* **Nothing removed.** ``Document.text`` is the decoded text as is; page
-  furniture is marked in ``Document.ignored`` (``loaders.boilerplate``).
+* **Formats.** Plain text, web pages saved from bureau sites, PDF text layers
+  and Word (.docx) files, told apart by content, then suffix
+  (``loaders.formats``). ``Document.text`` is the text the reader produced: for
+  a web page the article (its title, then its body) without the site's
+  navigation, share bars, related links and footer.
+* **Bytes to text.** UTF-8 with or without BOM, GB18030/GBK, Big5, detected
+  without being told (``loaders.formats.text``).
+* **Nothing removed.** Furniture left in the text (breadcrumbs, 发布时间 lines,
+  page numbers) is marked in ``Document.ignored`` (``loaders.boilerplate``).
 * **One script to match on.** ``Document.norm`` is the text in simplified
   characters with the same length (OpenCC ``t2s``, checked line by line, per
   character where a phrase conversion would change the length), so matching
   runs on 蓝天保卫战 while offsets still point into 藍天保衛戰.
+* **Metadata** is read from the text (``loaders.metadata``); what the file says
+  about itself (a page's title, date and address) takes precedence, and a
+  manifest's values (``overrides``) over both.
 * **Bad input** raises ``InputError(path, problem)``: a missing path, a folder,
-  an empty file, binary content, undecodable bytes, a file far too large for a
-  plan.
+  an empty file, binary content, undecodable bytes, a damaged, truncated,
+  encrypted or scanned PDF, a format policykg cannot read, a file far too
+  large for a plan.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from functools import cache
 from pathlib import Path
-
-import charset_normalizer
-import opencc
 
 from policykg.errors import InputError
 from policykg.loaders.boilerplate import find_boilerplate
 from policykg.loaders.document import Document, Metadata
+from policykg.loaders.formats import Page, read_bytes
+from policykg.loaders.formats.text import t2s
 from policykg.loaders.gazetteer import gazetteer
 from policykg.loaders.metadata import read_metadata
 from policykg.ontology.vocab import vocabulary
@@ -39,43 +41,63 @@ from policykg.ontology.vocab import vocabulary
 # A plan is tens of kilobytes; a file this large is not one plan (and reading it
 # would take the memory of a whole build).
 MAX_BYTES = 32 * 1024 * 1024
-# Share of replacement characters above which a text counts as damaged.
-MAX_REPLACEMENT_SHARE = 0.01
-# Share of control characters above which bytes are not text.
-MAX_CONTROL_SHARE = 0.02
-# Least share of common characters for a Chinese decoding to be believed.
-MIN_COMMON_SHARE = 0.6
-
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+# The text a PDF or Word file unpacks to is bounded too (a few MB of bytes can
+# hold a compressed bomb); the longest real plans are a few hundred thousand.
+MAX_TEXT_CHARS = 8_000_000
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 _OVERRIDE_KEYS = ("title", "region", "year", "years", "doc_type", "url", "published", "issuer")
 
 
-def read_document(path: Path, overrides: dict | None = None) -> Document:
-    """Read a plain-text plan into a Document with its metadata.
+def read_document(
+    path: Path, overrides: dict | None = None, *, overrides_from: str | None = None
+) -> Document:
+    """Read a plan (text, web page, PDF or Word file) into a Document with its metadata.
 
     ``overrides`` (from a manifest: ``title``, ``region`` as a name or GB/T 2260
     code, ``year``/``years``, ``doc_type``, ``url``, ``published``, ``issuer``)
-    replace what was read from the text. Raises ``InputError`` naming the file
-    and the problem for anything that cannot be read as a plan.
+    replace what was read from the file; ``overrides_from`` (``manifest.csv line
+    3``) is named when one of them cannot be used. Raises ``InputError`` naming
+    the file and the problem for anything that cannot be read as a plan.
     """
     path = Path(path)
     data = _read_bytes(path)
-    text, encoding = decode(data, path)
+    page = read_bytes(path, data)
+    text = page.text
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(
+            path, f"too much text for a plan ({len(text):,} characters; the limit is {MAX_TEXT_CHARS:,})"
+        )
     norm = to_simplified(text)
     ignored = find_boilerplate(norm)
     metadata = read_metadata(text, norm, ignored)
+    _apply_page(metadata, page)
     if overrides:
-        apply_overrides(metadata, overrides, path)
+        try:
+            apply_overrides(metadata, overrides, path)
+        except InputError as exc:
+            if overrides_from is None:
+                raise
+            raise InputError(path, f"{exc.problem} (in {overrides_from})") from None
     return Document(
         text=text,
         source=path,
         checksum=hashlib.sha256(data).hexdigest(),
-        encoding=encoding,
+        encoding=page.encoding,
         norm=norm,
         ignored=ignored,
         metadata=metadata,
     )
+
+
+def _apply_page(metadata: Metadata, page: Page) -> None:
+    """What the file says about itself (a page's title, date, address) over what the text suggests."""
+    if page.title:
+        metadata.title = page.title
+    if page.published:
+        metadata.published = page.published
+    if page.url:
+        metadata.url = page.url
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -98,104 +120,9 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def decode(data: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
-    """The text of ``data`` and the name of its encoding, or ``InputError``."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data[len(bom) :].decode(encoding.replace("-sig", ""))
-            except UnicodeDecodeError:
-                raise InputError(
-                    path, f"undecodable bytes (starts with a {encoding} byte-order mark)"
-                ) from None
-            if not _readable(text):
-                raise InputError(
-                    path, f"undecodable bytes (a {encoding} byte-order mark, then no readable text)"
-                )
-            return _checked(text, path), encoding
-    if b"\x00" in data:
-        raise InputError(path, "not text (binary content: NUL bytes)")
-    try:
-        return _checked(data.decode("utf-8"), path), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    candidates: list[tuple[float, str, str]] = []
-    for encoding, name in (("gb18030", "gb18030"), ("cp950", "big5"), ("big5hkscs", "big5")):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        candidates.append((_common_share(text), name, text))
-    best = max(candidates, key=lambda c: c[0]) if candidates else None  # GB18030 wins a tie
-    if best is not None and best[0] >= MIN_COMMON_SHARE:
-        return _checked(best[2], path), best[1]
-    try:
-        guess = charset_normalizer.from_bytes(data).best()
-    except Exception:  # the detector must not turn bad input into a traceback
-        guess = None
-    if guess is not None and guess.encoding and _readable(str(guess)):
-        return _checked(str(guess), path), guess.encoding
-    if best is not None and _readable(best[2]):
-        return _checked(best[2], path), best[1]
-    raise InputError(
-        path, "undecodable bytes (no readable text as UTF-8, GB18030/GBK, Big5 or a detected encoding)"
-    )
-
-
-def _readable(text: str) -> bool:
-    """Chinese that reads as Chinese, or text that is nearly all ASCII (a Latin page with a few accents)."""
-    non_ascii = sum(1 for ch in text[:20000] if not ch.isascii())
-    return non_ascii <= 0.05 * len(text[:20000]) or _common_share(text) >= MIN_COMMON_SHARE
-
-
-def _checked(text: str, path: Path | str) -> str:
-    """Refuse text that is damaged (replacement characters) or not text (control characters)."""
-    if not text.strip():
-        raise InputError(path, "empty file (no text)")
-    replacements = text.count("\ufffd")
-    if replacements >= 10 and replacements > MAX_REPLACEMENT_SHARE * len(text):
-        raise InputError(
-            path, f"undecodable bytes ({replacements} replacement characters: the text was damaged)"
-        )
-    controls = sum(
-        1 for ch in text if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r\f\v\x1b"
-    )
-    if controls > MAX_CONTROL_SHARE * len(text):
-        raise InputError(path, "not text (binary content)")
-    return text
-
-
-def _common_share(text: str) -> float:
-    """Share of the non-ASCII characters (in a sample) that are common Chinese characters.
-
-    Common: in GB2312 level 1, the 3755 most used characters, once converted to
-    simplified. Big5 bytes read as GB18030 give kana, Greek, box drawing and
-    private-use characters; GB bytes read as Big5 give rare characters.
-    """
-    sample = [ch for ch in text[:20000] if not ch.isascii() and not ch.isspace()]
-    if not sample:
-        return 1.0
-    simplified = _converter().convert("".join(sample))
-    common = 0
-    for ch in simplified:
-        try:
-            code = ch.encode("gb2312")
-        except UnicodeEncodeError:
-            continue
-        # Level-1 hanzi (rows 0xB0-0xD7) and punctuation (row 0xA1, 0xA3 full-width forms).
-        if len(code) == 2 and (0xB0 <= code[0] <= 0xD7 or code[0] in (0xA1, 0xA3)):
-            common += 1
-    return common / len(simplified)
-
-
-@cache
-def _converter() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
 @cache
 def _char_t2s(ch: str) -> str:
-    out = _converter().convert(ch)
+    out = t2s().convert(ch)
     return out if len(out) == 1 else ch
 
 
@@ -205,7 +132,7 @@ def to_simplified(text: str) -> str:
         return text
     out: list[str] = []
     for line in text.splitlines(keepends=True):
-        converted = _converter().convert(line)
+        converted = t2s().convert(line)
         if len(converted) != len(line):
             # A phrase conversion changed the length: convert one character at a time.
             converted = "".join(_char_t2s(ch) if not ch.isascii() else ch for ch in line)
@@ -224,9 +151,16 @@ def apply_overrides(metadata: Metadata, overrides: dict, path: Path | str) -> No
             path, f"unknown metadata field(s) {', '.join(unknown)} (known: {', '.join(_OVERRIDE_KEYS)})"
         )
     values = {k: v for k, v in overrides.items() if v is not None and str(v).strip() != ""}
-    for key in ("title", "url", "issuer"):
+    for key in ("title", "issuer"):
         if key in values:
             setattr(metadata, key, str(values[key]).strip())
+    if "url" in values:
+        url = str(values["url"]).strip()
+        if not is_web_address(url):
+            raise InputError(
+                path, f"cannot read the url {url!r} (write the full http:// or https:// address)"
+            )
+        metadata.url = url
     if "region" in values:
         name = str(values["region"]).strip()
         context = [r.code for r in gazetteer().chain(metadata.region)] if metadata.region else []
@@ -248,6 +182,11 @@ def apply_overrides(metadata: Metadata, overrides: dict, path: Path | str) -> No
         metadata.doc_type = code
     if "published" in values:
         metadata.published = _parse_date(values["published"], path)
+
+
+def is_web_address(value: str) -> bool:
+    """An http(s) address that can stand as an IRI: no spaces, quotes or angle brackets."""
+    return bool(_WEB_ADDRESS.fullmatch(value))
 
 
 def _parse_years(value: object, path: Path | str) -> list[int]:

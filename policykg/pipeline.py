@@ -1,9 +1,14 @@
-"""The whole chain for a set of files: read → extract → RDF → store.
+"""The whole chain for a set of files: read → extract → RDF → validate → store.
 
-Extraction runs in worker processes; the store is written by this process
+Folders are walked recursively for every format policykg reads (text, web
+pages, PDF, Word); a ``manifest.csv`` at a folder's root, or one named with
+``manifest=``, supplies or overrides metadata. Extraction and SHACL
+validation run in worker processes; the store is written by this process
 alone, one document per transaction, so a failed or killed build leaves each
-document either as it was or fully replaced. A file whose bytes, extractor
-version and vocabulary version are unchanged since the last build is skipped.
+document either as it was or fully replaced. A file whose bytes, manifest
+row, extractor version and vocabulary version are unchanged since the last
+build is skipped, and so is a second file with the same bytes as one already
+in the build.
 """
 
 from __future__ import annotations
@@ -22,11 +27,13 @@ from policykg.graph import iris
 from policykg.graph.build import DocumentGraph, document_quads
 from policykg.graph.store import Store
 from policykg.loaders.extract import EXTRACTOR_VERSION, extract
-from policykg.loaders.read import read_document
+from policykg.loaders.formats import SUPPORTED_SUFFIXES, UNSUPPORTED
+from policykg.loaders.manifest import MANIFEST_NAME, Entry, Manifest, read_manifest
+from policykg.loaders.read import MAX_BYTES, read_document
 from policykg.ontology.namespaces import PKG
 from policykg.ontology.vocab import vocabulary_version
 
-SUPPORTED_SUFFIXES = (".txt",)
+__all__ = ["SUPPORTED_SUFFIXES", "BuildReport", "build", "collect_files", "gather"]
 
 
 @dataclass
@@ -36,29 +43,109 @@ class BuildReport:
     built: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)  # unchanged since the last build
     failed: list[tuple[Path, str]] = field(default_factory=list)
+    duplicates: list[tuple[Path, Path]] = field(default_factory=list)  # (file, the file with its bytes)
+    unsupported: list[tuple[Path, str]] = field(default_factory=list)  # found in a folder, not readable
+    violations: dict[Path, int] = field(default_factory=dict)  # SHACL violations of each file built
+    validated: int = 0  # documents validated
+    not_validated: list[tuple[Path, str]] = field(default_factory=list)  # built, but the validator failed
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
     def summary(self) -> str:
-        return f"{len(self.built)} built, {len(self.skipped)} unchanged, {len(self.failed)} failed"
+        """``3 built, 2 skipped (1 unchanged, 1 duplicate), 1 failed``, and the SHACL count."""
+        kinds = [
+            (len(self.skipped), "unchanged"),
+            (len(self.duplicates), "duplicate"),
+            (len(self.unsupported), "unsupported format"),
+        ]
+        skipped = sum(n for n, _ in kinds)
+        detail = ", ".join(f"{n} {kind}" for n, kind in kinds if n)
+        text = f"{len(self.built)} built, {skipped} skipped{f' ({detail})' if detail else ''}, {len(self.failed)} failed"
+        if self.validated:
+            total = sum(self.violations.values())
+            documents = sum(1 for n in self.violations.values() if n)
+            text += (
+                f"; SHACL: {total} violation{'s' * (total != 1)} in {documents} "
+                f"document{'s' * (documents != 1)} (details: policykg validate)"
+                if total
+                else "; SHACL: every document conforms"
+            )
+        return text
+
+
+@dataclass
+class Collected:
+    """What a walk over files and folders found."""
+
+    files: list[Path] = field(default_factory=list)
+    missing: list[tuple[Path, str]] = field(default_factory=list)
+    unsupported: list[tuple[Path, str]] = field(default_factory=list)  # in folders: skipped with a note
+    manifests: list[Path] = field(default_factory=list)  # manifest.csv at the root of a folder
+
+
+def gather(paths: Iterable[Path]) -> Collected:
+    """Files to build from files and folders (walked recursively), with what was left out and why.
+
+    A file named on its own is always tried (its content decides how it is
+    read). In a folder: files of the supported suffixes; documents of formats
+    policykg cannot read are noted; hidden files, Office lock files (``~$…``)
+    and the ``…_files`` folder a browser saves next to a page are passed over.
+    """
+    found = Collected()
+    for path in map(Path, paths):
+        if path.is_dir():
+            if (path / MANIFEST_NAME).is_file():
+                found.manifests.append(path / MANIFEST_NAME)
+            for file in _walk(path):
+                suffix = file.suffix.lower()
+                if suffix in SUPPORTED_SUFFIXES:
+                    found.files.append(file)
+                elif suffix in UNSUPPORTED:
+                    found.unsupported.append((file, f"unsupported format: {UNSUPPORTED[suffix]}"))
+        elif path.exists():
+            found.files.append(path)
+        else:
+            found.missing.append((path, "no such file or folder"))
+    found.files = list(dict.fromkeys(found.files))
+    return found
+
+
+def _walk(folder: Path) -> list[Path]:
+    out: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        pages = {
+            Path(f).stem for f in files if Path(f).suffix.lower() in (".htm", ".html", ".shtml", ".xhtml")
+        }
+        # a browser's "complete page" save: page.html + page_files/ (scripts, images, iframes)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".") and not (d.endswith("_files") and d[: -len("_files")] in pages)
+        )
+        out.extend(here / f for f in sorted(files) if not f.startswith((".", "~$")))
+    return out
 
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Files to build from files and folders (walked recursively), and paths that do not exist."""
-    files: list[Path] = []
-    missing: list[tuple[Path, str]] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-            )
-        elif path.exists():
-            files.append(path)
-        else:
-            missing.append((path, "no such file or folder"))
-    return list(dict.fromkeys(files)), missing
+    found = gather(paths)
+    return found.files, found.missing
+
+
+def load_manifests(found: Collected, manifest: Path | None) -> tuple[Manifest, list[tuple[Path, str]]]:
+    """The folders' manifests, then the one named (whose rows win), and the problems of each."""
+    combined = Manifest()
+    failed: list[tuple[Path, str]] = []
+    for path in [*found.manifests, *([Path(manifest)] if manifest else [])]:
+        try:
+            combined.update(read_manifest(path))
+        except InputError as exc:
+            failed.append((exc.path, exc.problem))
+    failed.extend(combined.problems)
+    return combined, failed
 
 
 def build_version() -> str:
@@ -75,24 +162,58 @@ def file_checksum(path: Path) -> str:
     return digest.hexdigest()
 
 
-def process_file(path: Path) -> DocumentGraph:
-    """Read, extract and turn one file into RDF (runs in a worker process)."""
-    document = read_document(path)
+def process_file(path: Path, entry: Entry | None = None) -> DocumentGraph:
+    """Read, extract and turn one file into RDF (runs in a worker process); ``entry``: its manifest row."""
+    return _process(path, entry)[0]
+
+
+def _process(path: Path, entry: Entry | None) -> tuple[DocumentGraph, str]:
+    """The document's graph and a digest of its text in simplified characters (same text, same digest)."""
+    document = read_document(
+        path, entry.overrides if entry else None, overrides_from=entry.where if entry else None
+    )
     if document.metadata.region is None:
-        raise InputError(path, "no recognisable region (name the place in a manifest)")
-    facts = extract(document)
-    return document_quads(facts)
+        raise InputError(path, "no recognisable region (name the place in a manifest: region column)")
+    if not document.metadata.years:
+        raise InputError(path, "no recognisable year (give it in a manifest: year column)")
+    digest = hashlib.sha256(document.norm.encode("utf-8")).hexdigest()
+    return document_quads(extract(document)), digest
 
 
-def _safe_process(path: Path) -> tuple[Path, DocumentGraph | None, str | None]:
+Job = tuple[Path, Entry | None, bool]  # a file, its manifest row, whether to validate it
+
+
+@dataclass
+class Outcome:
+    """What a worker made of one file."""
+
+    path: Path
+    graph: DocumentGraph | None = None
+    problem: str | None = None
+    text_digest: str | None = None
+    violations: int | None = None  # None: not validated
+    validator_error: str | None = None
+
+
+def _safe_process(job: Job) -> Outcome:
+    path, entry, validate = job
     try:
-        return path, process_file(path), None
+        graph, digest = _process(path, entry)
     except InputError as exc:
-        return path, None, exc.problem
+        return Outcome(path, problem=exc.problem)
     except PolicyKGError as exc:
-        return path, None, str(exc)
+        return Outcome(path, problem=str(exc))
     except Exception as exc:  # an extractor bug must not stop the other files
-        return path, None, f"internal error while extracting ({type(exc).__name__}: {exc})"
+        return Outcome(path, problem=f"internal error while extracting ({type(exc).__name__}: {exc})")
+    outcome = Outcome(path, graph, text_digest=digest)
+    if validate:
+        from policykg.graph.validate import validate_graph  # pyshacl is loaded only where it is used
+
+        try:
+            outcome.violations = len(validate_graph(graph))
+        except Exception as exc:  # a validator failure must not lose a document that was read
+            outcome.validator_error = f"{type(exc).__name__}: {exc}"
+    return outcome
 
 
 def _stored_state(store: Store, doc_iri: str) -> tuple[str | None, str | None]:
@@ -112,42 +233,85 @@ def build(
     *,
     workers: int | None = None,
     force: bool = False,
+    manifest: Path | None = None,
+    validate: bool = True,
     on_progress: Callable[[Path, str], None] | None = None,
 ) -> BuildReport:
     """Build the given files and folders into ``store``.
 
-    ``workers`` extraction processes (default: every core; 1 runs in this
-    process). ``on_progress(path, outcome)`` is called once per file with
-    outcome ``built``, ``unchanged`` or ``failed``.
+    ``manifest``: a CSV of metadata (``loaders.manifest``), on top of any
+    ``manifest.csv`` at a folder's root; with no ``paths``, the files it lists
+    are built. ``workers`` extraction processes (default: every core; 1 runs
+    in this process). ``validate`` counts each document's SHACL violations.
+    ``on_progress(path, outcome)`` is called once per file with outcome
+    ``built``, ``unchanged``, ``duplicate`` or ``failed``.
     """
     report = BuildReport()
-    files, missing = collect_files(paths)
-    report.failed.extend(missing)
+    paths = list(paths)
+    found = gather(paths)
+    manifests, problems = load_manifests(found, manifest)
+    if not paths:
+        found.files = [entry.path for entry in manifests.entries.values()]
+    report.failed.extend(found.missing + problems)
+    report.unsupported.extend(found.unsupported)
     store.ensure_ontology()
     version = build_version()
-    todo: list[Path] = []
+    todo: list[Job] = []
+    versions: dict[Path, str] = {}
     seen_keys: dict[str, Path] = {}
-    for path in files:
+    seen_content: dict[tuple[str, str], Path] = {}
+    for path in found.files:
+        entry = manifests.get(path)
+        versions[path] = version + (
+            f"+manifest:{hashlib.sha256(entry.digest().encode()).hexdigest()[:16]}" if entry else ""
+        )
+        checksum = _checksum(path)
+        if checksum is not None:
+            content = (checksum, versions[path])
+            if content in seen_content:
+                _drop_duplicate(store, path)
+                report.duplicates.append((path, seen_content[content]))
+                if on_progress:
+                    on_progress(path, "duplicate")
+                continue
+            seen_content[content] = path
         key = iris.document_key(path.stem)
         if key in seen_keys:
             report.failed.append((path, f"same document key {key!r} as {seen_keys[key]}: rename one of them"))
             continue
         seen_keys[key] = path
-        if not force and _stored_state(store, iris.document_iri(key)) == (file_checksum(path), version):
+        if (
+            not force
+            and checksum
+            and _stored_state(store, iris.document_iri(key)) == (checksum, versions[path])
+        ):
             report.skipped.append(path)
             if on_progress:
                 on_progress(path, "unchanged")
             continue
-        todo.append(path)
+        todo.append((path, entry, validate))
 
-    for path, graph, problem in _run(todo, workers):
+    texts: dict[tuple[str, str], Path] = {}
+    for done in _run(todo, workers):
+        path, graph = done.path, done.graph
+        same = texts.get((done.text_digest or "", versions[path]))
         if graph is None:
-            report.failed.append((path, problem or "failed"))
+            report.failed.append((path, done.problem or "failed"))
             outcome = "failed"
+        elif same is not None:  # the same text as a file already built (another encoding, script or format)
+            _drop_duplicate(store, path)
+            report.duplicates.append((path, same))
+            outcome = "duplicate"
         else:
-            graph.quads.append(_build_version_quad(graph, version))
+            texts[(done.text_digest or "", versions[path])] = path
+            graph.quads.append(_build_version_quad(graph, versions[path]))
             store.replace_document(graph)
             report.built.append(path)
+            if done.violations is not None:
+                report.validated += 1
+                report.violations[path] = done.violations
+            if done.validator_error:
+                report.not_validated.append((path, done.validator_error))
             outcome = "built"
         if on_progress:
             on_progress(path, outcome)
@@ -155,16 +319,31 @@ def build(
     return report
 
 
+def _drop_duplicate(store: Store, path: Path) -> None:
+    """A duplicate has no graph of its own: drop the one an earlier build may have given it."""
+    store.remove_document(iris.document_iri(iris.document_key(path.stem)))
+
+
+def _checksum(path: Path) -> str | None:
+    """The file's checksum, or None when the reader will refuse it anyway (unreadable, far too large)."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return None
+        return file_checksum(path)
+    except OSError:
+        return None
+
+
 def _build_version_quad(graph: DocumentGraph, version: str) -> Quad:
     node = NamedNode(graph.iri)
     return Quad(node, NamedNode(PKG + "buildVersion"), Literal(version), node)
 
 
-def _run(paths: list[Path], workers: int | None) -> Iterator[tuple[Path, DocumentGraph | None, str | None]]:
+def _run(jobs: list[Job], workers: int | None) -> Iterator[Outcome]:
     workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(paths) <= 1:
-        yield from map(_safe_process, paths)
+    if workers == 1 or len(jobs) <= 1:
+        yield from map(_safe_process, jobs)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # chunks keep the pickling overhead low; map keeps the input order and streams results
-        yield from pool.map(_safe_process, paths, chunksize=max(1, min(32, len(paths) // (workers * 4) or 1)))
+        yield from pool.map(_safe_process, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 4) or 1)))

@@ -13,18 +13,35 @@ from policykg.cli import app
 from policykg.commands._options import StoreOption, show_progress, store_path
 from policykg.config import bundled_corpus
 from policykg.graph.store import Store
-from policykg.pipeline import BuildReport, build, collect_files
+from policykg.pipeline import BuildReport, build, gather
 
 err = Console(stderr=True, highlight=False)
 
 
 def run_build(
-    paths: list[Path], store: Path, *, workers: int | None, force: bool, quiet: bool
+    paths: list[Path],
+    store: Path,
+    *,
+    workers: int | None,
+    force: bool,
+    quiet: bool,
+    manifest: Path | None = None,
+    validate: bool = True,
+    verbose: bool = False,
 ) -> BuildReport:
-    """Build with a progress bar (documents per second, time left) and a summary on stderr."""
-    files, _ = collect_files(paths)
+    """Build with a progress bar (documents per second, time left) and a summary on stderr.
+
+    Every file that failed gets one line naming it and the problem; files left
+    out (duplicates, formats policykg cannot read) one ``note:`` line each
+    unless ``quiet``; ``verbose`` prints every file's outcome as it happens.
+    """
     db = Store(store)
-    if show_progress(quiet):
+
+    def echo(path: Path, outcome: str) -> None:
+        typer.echo(f"{outcome}: {path}", err=True)
+
+    if show_progress(quiet) and not verbose:
+        found = gather(paths)
         columns = (
             TextColumn("building"),
             BarColumn(),
@@ -33,18 +50,41 @@ def run_build(
             TimeRemainingColumn(),
         )
         with Progress(*columns, console=err, transient=True) as progress:
-            task = progress.add_task("build", total=len(files), rate="")
+            task = progress.add_task("build", total=len(found.files) or None, rate="")
 
             def tick(path: Path, outcome: str) -> None:
                 progress.advance(task)
                 speed = progress.tasks[0].speed
                 progress.update(task, rate=f"{speed:6.1f} docs/s" if speed else "")
 
-            report = build(paths, db, workers=workers, force=force, on_progress=tick)
+            report = build(
+                paths,
+                db,
+                workers=workers,
+                force=force,
+                manifest=manifest,
+                validate=validate,
+                on_progress=tick,
+            )
     else:
-        report = build(paths, db, workers=workers, force=force)
+        report = build(
+            paths,
+            db,
+            workers=workers,
+            force=force,
+            manifest=manifest,
+            validate=validate,
+            on_progress=echo if verbose else None,
+        )
     for path, problem in report.failed:
         typer.echo(f"error: {path}: {problem}", err=True)
+    if not quiet:
+        for path, same in report.duplicates:
+            typer.echo(f"note: {path}: same content as {same} (built once)", err=True)
+        for path, problem in report.unsupported:
+            typer.echo(f"note: {path}: skipped, {problem}", err=True)
+        for path, problem in report.not_validated:
+            typer.echo(f"warning: {path}: built, but SHACL validation failed ({problem})", err=True)
     if not quiet or not report.ok:
         typer.echo(f"{report.summary()} → {store}", err=True)
     return report
@@ -53,16 +93,41 @@ def run_build(
 @app.command("build")
 def build_command(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Files or folders (default: the bundled plans).")
+        list[Path] | None,
+        typer.Argument(help="Files or folders, walked recursively (default: the bundled plans)."),
     ] = None,
     store: StoreOption = None,
+    manifest: Annotated[
+        Path | None,
+        typer.Option(
+            "--manifest",
+            "-m",
+            help="CSV of metadata: path,region,year,doc_type,url,title (a folder's own manifest.csv is "
+            "used without it; this one wins). Alone, builds the files it lists.",
+        ),
+    ] = None,
     workers: Annotated[int | None, typer.Option(help="Extraction processes (default: every core).")] = None,
     force: Annotated[bool, typer.Option(help="Rebuild files that have not changed.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    validate: Annotated[
+        bool, typer.Option(help="Check each document against the SHACL shapes and count the violations.")
+    ] = True,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="One line per file as it is done.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, notes or summary.")] = False,
 ) -> None:
-    """Build the graph from plans and summaries; a rebuild replaces each document's graph."""
+    """Build the graph from plans and summaries (text, web pages, PDF, Word); a rebuild replaces each document's graph."""
+    if not paths and manifest is None:
+        paths = bundled_corpus()
     report = run_build(
-        paths or bundled_corpus(), store_path(store), workers=workers, force=force, quiet=quiet
+        paths or [],
+        store_path(store),
+        workers=workers,
+        force=force,
+        quiet=quiet,
+        manifest=manifest,
+        validate=validate,
+        verbose=verbose,
     )
     if not report.ok:
         raise typer.Exit(1)
