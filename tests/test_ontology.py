@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from importlib import resources
 from pathlib import Path
 
 import owlready2
@@ -177,6 +178,7 @@ DATATYPE_PROPERTIES = [
     "number",
     "sectionLevel",
     "extractorVersion",
+    "unitText",
 ]
 
 
@@ -279,6 +281,38 @@ def test_hermit_infers_types_from_role_properties(tmp_path):
         assert ontology.Department in department.is_a
     finally:
         ontology.world.close()
+
+
+def test_the_graph_of_the_bundled_plans_is_consistent_with_the_core(tmp_path):
+    """What graph/build.py writes for the five plans, with the core, passes HermiT: the
+    builder's literals fit the ranges (years xsd:integer, values xsd:decimal, levels) and
+    no node falls into two disjoint classes."""
+    from pyoxigraph import Literal as OxLiteral
+    from pyoxigraph import NamedNode as OxNamedNode
+
+    from policykg.graph.build import document_quads, iter_quads
+    from policykg.loaders.extract import extract
+    from policykg.loaders.read import read_document
+
+    def term(node):
+        if isinstance(node, OxNamedNode):
+            return rdflib.URIRef(node.value)
+        if isinstance(node, OxLiteral):
+            if node.language:
+                return rdflib.Literal(node.value, lang=node.language)
+            return rdflib.Literal(node.value, datatype=rdflib.URIRef(node.datatype.value))
+        return rdflib.BNode(node.value)
+
+    graph = rdflib.Graph().parse(core_path(), format="turtle")
+    plans = sorted(Path(str(resources.files("policykg.corpus"))).glob("*.txt"))
+    assert len(plans) == 5
+    for plan in plans:
+        for quad in iter_quads(document_quads(extract(read_document(plan)))):
+            graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    assert len(graph) > 10_000
+    built = tmp_path / "core+plans.ttl"
+    graph.serialize(built, format="turtle")
+    check_consistency(built)
 
 
 def test_an_individual_in_two_disjoint_classes_is_inconsistent(tmp_path):
