@@ -642,3 +642,29 @@ def test_data_shapes_reject_a_department_without_region(shapes):
     conforms, text = _validate(rdflib.Graph().parse(data=data, format="turtle"), shapes)
     assert not conforms
     assert "Focus Node: id:dep" in text and "region" in text
+
+
+# ------------------------------------------------------------- the README
+
+
+def test_the_readme_worked_example_is_true(tmp_path, shapes):
+    """The example in ontology/README.md parses, quotes the plan exactly, passes the
+    shapes and is consistent with the core."""
+    readme = (ONTOLOGY / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```turtle\n", 1)[1].split("```", 1)[0]
+    example = rdflib.Graph().parse(data=block, format="turtle")
+    oa = rdflib.Namespace("http://www.w3.org/ns/oa#")
+    plan = (Path(str(resources.files("policykg.corpus"))) / "002_209854e2ea3e5528.txt").read_text("utf-8")
+    selectors = list(example.subjects(oa.exact, None))
+    assert len(selectors) == 5
+    for selector in selectors:
+        start, end = int(example.value(selector, oa.start)), int(example.value(selector, oa.end))
+        assert plan[start:end] == str(example.value(selector, oa.exact)), selector
+    background = rdflib.Graph().parse(core_path(), format="turtle")
+    for path in sorted(vocab_dir().glob("*.ttl")):
+        background.parse(path, format="turtle")
+    conforms, text = _validate(example + background, shapes)
+    assert conforms, text
+    combined = tmp_path / "core+example.ttl"
+    (example + rdflib.Graph().parse(core_path(), format="turtle")).serialize(combined, format="turtle")
+    check_consistency(combined)
