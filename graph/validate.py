@@ -15,6 +15,7 @@ build`` counts the violations) or from the store (``policykg validate``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -125,16 +126,26 @@ def _violations(results: rdflib.Graph) -> list[Violation]:
         owner = shapes.value(None, SH.property, source) or source  # a property shape's node shape
         path = results.value(result, SH.resultPath)
         severity = results.value(result, SH.resultSeverity)
+        focus = str(results.value(result, SH.focusNode))
         out.append(
             Violation(
                 shape=_local(owner),
-                focus=str(results.value(result, SH.focusNode)),
+                focus=focus,
                 path=_prefixed(path) if isinstance(path, rdflib.URIRef) else None,
-                message=str(results.value(result, SH.resultMessage) or "does not conform"),
+                message=_general(str(results.value(result, SH.resultMessage) or "does not conform"), focus),
                 severity=_local(severity) if severity is not None else "Violation",
             )
         )
     return sorted(out, key=lambda v: (v.shape, v.path or "", v.focus, v.message))
+
+
+def _general(message: str, focus: str) -> str:
+    """The message without its node, so that one kind of violation reads the same on every node.
+
+    pyshacl writes ``Less than 1 values on <node>->pkg:year``; the node is in ``focus``.
+    """
+    message = re.sub(rf"\s+on\s+<{re.escape(focus)}>->\S+", "", message)
+    return message.replace(f"<{focus}>", "the node")
 
 
 def _local(node: rdflib.term.Node | None) -> str:
