@@ -24,9 +24,12 @@ here:
 Bodies joined by 、 和 及 与 (or by nothing: 市委市政府) form an enumeration that
 shares one role; lone level words in it (中央、省、市) are governments, and short
 members the vocabulary does not know (突改办) keep it together. A
-responsibility bracket as implementation plans write it, （市生态环境局牵头，
-市公安局、交通运输局参与）, makes its first body lead and the others what their
-cue says (cooperate without one).
+responsibility list as implementation plans write it, in a bracket
+（市生态环境局牵头，市公安局、交通运输局参与） or as fields （牵头单位：…；配合单位：…）
+（责任单位：…）, makes its first body lead and the others what their cue says
+(cooperate without one: plans list the lead unit first). A body that gathers
+others (市生态环境局会同市公安局…) leads them. A government below the issuer's
+region (永泰县人民政府, 各区人民政府) is a subordinate government.
 
 Not actors: the issuer and its own system (市生态环境局 in the city bureau's
 plan, 全市生态环境系统: a higher body of the same function such as
@@ -53,43 +56,49 @@ from policykg.loaders.extract.measures import SentenceContext, status_of
 from policykg.loaders.gazetteer import PlaceMention, gazetteer
 from policykg.ontology.vocab import vocabulary
 
-# Grammar, not vocabulary: what joins the members of an enumeration; the
-# one-character administrative level words (市公安局 is 市 + 公安局; 中央、省、市
-# are three governments) with their rank; the ministry (部) and province
-# department (厅) endings and the inspection (督察) bodies that put a body of the
-# issuer's own function above the issuer; 等 closing an enumeration; 各
-# (every ...) that makes a place word a body (各乡镇) rather than a location.
+# Grammar, not vocabulary (the words live in department.ttl and role.ttl):
+# what joins the members of an enumeration (、 和 及 与), and what may stand inside
+# a name (党校(行政学院), “刘博士”工作室);
 JOINERS = ("以及", "、", "和", "及", "与", "或")
+NAME_MARKS = '()（）“”‘’"'
+# the one-character administrative level words with their rank (市公安局 is 市 +
+# 公安局; in 中央、省、市 they are governments), and the rank of a region's level;
 LEVEL_CHARS = {"省": 0, "市": 1, "州": 1, "盟": 1, "县": 2, "区": 2, "旗": 2}
 REGION_RANK = {"province": 0, "prefecture": 1, "county": 2, "district": 2}
+# the ministry (部) and province department (厅) endings and the inspection (督察)
+# bodies that put a body of the issuer's own function above the issuer;
 HIGHER_ENDINGS = ("部", "厅")
 INSPECTION = "督察"
+# 等 closing an enumeration; 各 (every …) making a place word a body (各乡镇)
+# rather than a location; 于 after a subject (洛江区、惠安县于2022年…荣获);
 ETC = "等"
-NAME_MARKS = '()（）“”‘’"'  # inside names: 党校(行政学院), “刘博士”工作室
-SUBJECT_TIME = "于"  # 洛江区、惠安县于2022年11月18日荣获…
-FIELD_MARKS = "：:"  # 责任单位：… names a field of the plan's table
-LIST_MARKS = "、和及与等：:"
-# What else a piece of a responsibility list may hold (按职责, 落实): this many characters.
-MAX_RESIDUE = 2
 EVERY = "各"
-# Quotation and title marks: a body inside them is part of a name.
+SUBJECT_TIME = "于"
+# a field of a plan's table (责任单位：…) and what a responsibility list is made of;
+FIELD_MARKS = "：:"
+LIST_MARKS = "、和及与等：:"
+# quotations and titles, whose bodies are part of a name, and the bracket of a
+# document number (泉环委〔2022〕6号) after an issuer's abbreviation.
 _QUOTED = re.compile('“[^”]*”|‘[^’]*’|「[^」]*」|"[^"]*"')
 _TITLED = re.compile("《[^》]*》")
-DOC_NUMBER = "〔["  # 泉环委〔2022〕6号: an issuer's abbreviation in a document number
+DOC_NUMBER = "〔["
+
 # A role cue this far after a body (in characters of plain text) still reads as
 # right after it: 市生态环境局等部门牵头.
 AFTER_GAP = 3
 # An unknown member of an enumeration (突改办 in 生环委办、突改办、蓝天办) is this short.
 MAX_MEMBER = 6
-# A place name this far before a level word is its prefix: 泉州市中级人民法院.
+# A place name ending at most this far before a body is its prefix: 泉州市中级人民法院.
 MAX_PLACE = 12
-# Department functions that are no government body: the ones worked on when
-# nothing else is said.
+# What else a piece of a responsibility list may hold (按职责, 落实): this many characters.
+MAX_RESIDUE = 2
+
+# Department functions the extractor treats apart (notations of department.ttl):
+# no government body, the ones worked on when nothing else is said;
 WORKED_ON = frozenset({"enterprise", "other"})
-# The function of unnamed bodies (部门, 有关部门): after 等 they close an
-# enumeration instead of adding a body.
+# unnamed bodies (部门, 有关部门), which after 等 close an enumeration;
 GENERIC = "other"
-# The function of counties, districts, townships below the issuer; and of governments.
+# counties, districts, townships below the issuer; and governments.
 SUBORDINATE = "subordinate_government"
 GOVERNMENT = "government"
 
