@@ -53,7 +53,7 @@ from policykg.loaders.extract.clauses import brackets, clauses
 from policykg.loaders.extract.facts import ActorRole
 from policykg.loaders.extract.matcher import VocabMatcher, matcher
 from policykg.loaders.extract.measures import SentenceContext, status_of
-from policykg.loaders.gazetteer import PlaceMention, gazetteer
+from policykg.loaders.gazetteer import PlaceMention, gazetteer, short_name
 from policykg.ontology.vocab import vocabulary
 
 # Grammar, not vocabulary (the words live in department.ttl and role.ttl):
@@ -190,7 +190,7 @@ class _DocumentView:
         region = document.metadata.region
         chain = frozenset(r.code for r in gazetteer().chain(region)) if region else frozenset()
         code, spans = _issuer(document)
-        places = gazetteer().find_mentions(document.norm)
+        places = _find_places(region, document.norm) if region else []
         return cls(
             document=document,
             text=document.norm,
@@ -203,6 +203,35 @@ class _DocumentView:
             place_starts=[p.start for p in places],
             place_by_end={p.end: p for p in places},
         )
+
+
+@cache
+def _place_names(code: str) -> VocabMatcher:
+    """Names of a region, its ancestors and the places under it (full and short): name -> names.
+
+    A plan names its own places; one automaton per region keeps the search
+    to them (and reads 鼓楼 in Fuzhou's plan as Fuzhou's 鼓楼区).
+    """
+    g = gazetteer()
+    region = g.by_code(code)
+    names: dict[str, str] = {}
+    for place in (*g.chain(region), *g.descendants(region)):
+        names[place.name] = place.name
+        short = short_name(place.name)
+        if short:
+            names.setdefault(short, place.name)
+    return VocabMatcher(names)
+
+
+def _find_places(region: Region, text: str) -> list[PlaceMention]:
+    """The region's own places named in the text, leftmost-longest."""
+    g = gazetteer()
+    out = []
+    for m in _place_names(region.code).find(text):
+        codes = tuple(r.code for r in g.lookup(m.code) if g.is_within(r, region) or g.is_within(region, r))
+        if codes:
+            out.append(PlaceMention(m.start, m.end, m.label, codes, m.label == m.code))
+    return out
 
 
 def _issuer(document: Document) -> tuple[str | None, list[Span]]:
