@@ -90,3 +90,19 @@ def test_traditional_characters_give_the_same_adoptions_quoted_from_the_original
     t_found, s_found = extract(trad).instruments, extract(simp).instruments
     assert [(i.code, i.span) for i in t_found] == [(i.code, i.span) for i in s_found]
     assert [trad.quote(i.span) for i in t_found] == ["河長制", "排污權交易"]
+
+
+def test_the_opening_of_a_summary_and_plan_reports_like_its_first_part():
+    # 004: the paragraph before 一、2023年工作总结 sums up the year
+    text = (
+        "2023年，在区委区政府的坚强领导下，深化国家生态文明建设示范区建设。\n"
+        "一、2023年工作总结\n（一）完成36个污水零直排建设项目。\n"
+        "二、2024年工作计划\n（一）紧盯“无废城市”指标短板提升。\n"
+    )
+    doc = document(text, doc_type="summary_and_plan")
+    kinds = [(i.code, i.kind) for i in extract(doc).instruments]
+    assert kinds == [
+        ("eco_civilisation_demo", "achieved"),
+        ("sewage_zero_discharge_zone", "achieved"),
+        ("zero_waste_city", "planned"),
+    ]

@@ -52,7 +52,7 @@ from policykg.loaders.document import Document, Region, Span
 from policykg.loaders.extract.clauses import brackets, clauses
 from policykg.loaders.extract.facts import ActorRole
 from policykg.loaders.extract.matcher import VocabMatcher, matcher
-from policykg.loaders.extract.measures import SentenceContext, status_of
+from policykg.loaders.extract.measures import SentenceContext
 from policykg.loaders.gazetteer import PlaceMention, gazetteer, short_name
 from policykg.ontology.vocab import vocabulary
 
@@ -703,7 +703,7 @@ def extract_actors(document: Document, contexts: list[SentenceContext]) -> list[
             for body_id, role in (_responsibility(view, inner, groups, cues) or {}).items():
                 listed.setdefault(body_id, (role, inner))
         parts = clauses(document, sentence)
-        status = status_of(ctx.section, document)
+        status = ctx.status
         starts = {g.start for g in groups}
         for group in groups:
             in_list = any(id(b) in listed for b in group.bodies)

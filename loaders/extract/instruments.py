@@ -14,7 +14,7 @@ from __future__ import annotations
 from policykg.loaders.document import Document, Span
 from policykg.loaders.extract.facts import Instrument
 from policykg.loaders.extract.matcher import matcher
-from policykg.loaders.extract.measures import SentenceContext, status_of
+from policykg.loaders.extract.measures import SentenceContext
 
 QUOTES = {"“": "”", '"': '"', "「": "」", "‘": "’", "《": "》"}
 
@@ -31,7 +31,7 @@ def extract_instruments(document: Document, contexts: list[SentenceContext]) -> 
     found: list[Instrument] = []
     automaton = matcher("instrument")
     for ctx in contexts:
-        kind = "achieved" if status_of(ctx.section, document) == "reported" else "planned"
+        kind = "achieved" if ctx.status == "reported" else "planned"
         seen: set[str] = set()
         for m in automaton.find(document.norm, ctx.span.start, ctx.span.end):
             if m.code in seen:

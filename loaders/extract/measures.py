@@ -26,6 +26,7 @@ from policykg.loaders.extract.matcher import matcher
 from policykg.ontology.vocab import vocabulary
 
 SUMMARY_DOC_TYPES = frozenset({"work_summary"})
+MODALITY_STATUS = {"summary": "reported", "plan": "planned"}
 
 
 @dataclass(slots=True)
@@ -36,12 +37,21 @@ class SentenceContext:
     section: Section | None
     is_heading: bool  # the sentence is (part of) a section heading
     has_children: bool  # that section has sub-sections
+    status: str  # planned | reported
+    year: int | None
 
 
 class SectionIndex:
-    """Innermost section of every character, built once per document."""
+    """Innermost section of every character, built once per document.
+
+    A sentence's status and year come from the part it stands in (一、2022年工作
+    总结 reports, 二、2023年工作计划 plans); the opening before a document's first
+    such part reads like that part (the summary's own introduction), anything
+    else like the document (a work summary reports, a plan plans).
+    """
 
     def __init__(self, document: Document, sections: list[Section]) -> None:
+        self.document = document
         self.sections = sections
         self._by_index = {s.index: s for s in sections}
         self._owner: list[int] = [-1] * len(document.text)
@@ -51,7 +61,8 @@ class SectionIndex:
             n = section.span.end - section.span.start
             self._owner[section.span.start : section.span.end] = [section.index] * n
         self._parents = {s.parent for s in sections if s.parent is not None}
-        self._headings = [s.heading for s in sections if s.heading is not None]
+        parts = [s for s in sections if s.modality]
+        self._first_part = parts[0] if parts else None
 
     def at(self, pos: int) -> Section | None:
         """The innermost section containing character ``pos``."""
@@ -63,29 +74,25 @@ class SectionIndex:
         section = self.at(span.start)
         is_heading = bool(section and section.heading and section.heading.overlaps(span))
         has_children = bool(section and section.index in self._parents)
-        return SentenceContext(span, section, is_heading, has_children)
+        part = section if section is not None and section.modality else None
+        if part is None and self._first_part is not None and span.end <= self._first_part.span.start:
+            part = self._first_part
+        status = MODALITY_STATUS.get(part.modality) if part else None
+        year = part.year if part and part.year is not None else None
+        years = self.document.metadata.years
+        return SentenceContext(
+            span,
+            section,
+            is_heading,
+            has_children,
+            status or document_status(self.document),
+            year if year is not None else (years[0] if len(years) == 1 else None),
+        )
 
 
 def document_status(document: Document) -> str:
     """``reported`` for a work summary, else ``planned``."""
     return "reported" if document.metadata.doc_type in SUMMARY_DOC_TYPES else "planned"
-
-
-def status_of(section: Section | None, document: Document) -> str:
-    """Planned or reported, from the section's modality, else the document type."""
-    if section is not None and section.modality == "summary":
-        return "reported"
-    if section is not None and section.modality == "plan":
-        return "planned"
-    return document_status(document)
-
-
-def year_of(section: Section | None, document: Document) -> int | None:
-    """The section's year, else the document's single year."""
-    if section is not None and section.year is not None:
-        return section.year
-    years = document.metadata.years
-    return years[0] if len(years) == 1 else None
 
 
 def sentence_campaign(document: Document, span: Span) -> str | None:
@@ -146,8 +153,8 @@ def extract_measures(document: Document, contexts: list[SentenceContext]) -> lis
                 span=ctx.span,
                 section=ctx.section.index if ctx.section else None,
                 campaign=campaign_of(ctx.section, document, ctx.span),
-                status=status_of(ctx.section, document),
-                year=year_of(ctx.section, document),
+                status=ctx.status,
+                year=ctx.year,
                 pollutants=pollutant_mentions(document, ctx.span),
                 action_types=actions,
             )
