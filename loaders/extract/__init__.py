@@ -17,7 +17,7 @@ from policykg.loaders.extract.facts import DocumentFacts, Section
 
 # Bump whenever a rule changes what is extracted: caches of extracted facts are
 # keyed on it together with ``policykg.ontology.vocab.vocabulary_version()``.
-EXTRACTOR_VERSION = "1.0"
+EXTRACTOR_VERSION = "1.1"
 
 
 def extract(document: Document) -> DocumentFacts:
