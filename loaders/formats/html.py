@@ -154,6 +154,7 @@ def _article(markup: str) -> str:
             include_images=False,
             include_links=False,
             deduplicate=False,
+            fast=True,  # no second opinion from readability/jusText: the visible text is ours
         )
     except Exception:  # a parser failing on a strange page: fall back to the visible text
         return ""
@@ -208,6 +209,14 @@ def _drop(element: lxml.html.HtmlElement) -> None:
         element.drop_tree()
 
 
+def _text_of(element: lxml.html.HtmlElement) -> str:
+    """An element's text without what its scripts and styles hold (an unclosed <script> runs to the end)."""
+    copy = lxml.html.fromstring(lxml.html.tostring(element))
+    for inner in list(copy.iter("script", "style", "noscript", "template")):
+        _drop(inner)
+    return copy.text_content()
+
+
 def _meta(tree: lxml.html.HtmlElement, names: tuple[str, ...]) -> str | None:
     wanted = {n.lower() for n in names}
     for meta in tree.iter("meta"):
@@ -223,7 +232,7 @@ def _title(tree: lxml.html.HtmlElement) -> str | None:
     candidates = [_meta(tree, _TITLE_META)]
     h1 = tree.find(".//h1")
     if h1 is not None:
-        candidates.append(h1.text_content())
+        candidates.append(_text_of(h1))
     head_title = tree.find(".//title")
     if head_title is not None and head_title.text:
         candidates.append(re.split(r"_|\s[-|｜]\s", head_title.text.strip())[0])
