@@ -13,6 +13,7 @@ from typing import Any
 
 from policykg.loaders.document import Document, Region, Span
 from policykg.loaders.extract.facts import DocumentFacts, Instrument
+from policykg.loaders.gazetteer import by_code
 from policykg.ontology.vocab import vocabulary
 
 
@@ -29,13 +30,7 @@ def _number(value: float | None) -> float | int | None:
 
 def _region_name(code: str | None) -> str | None:
     """The name of a GB/T 2260 code from the gazetteer, or None if unknown."""
-    if not code:
-        return None
-    try:
-        from policykg.loaders import gazetteer
-    except ImportError:  # the gazetteer is not installed yet: names stay unknown
-        return None
-    region = gazetteer.by_code(code)
+    region = by_code(code) if code else None
     return region.name if region is not None else None
 
 
