@@ -5,14 +5,17 @@ vocabulary: 治理, 淘汰, 建立, 开展 ...) or a policy instrument. The head
 numbered item that has sub-items is a title, not a measure. Each measure gets:
 
 - ``status``: ``reported`` in a part whose modality is ``summary`` (or in a
-  work summary), else ``planned``;
+  work summary, or in the opening before a summary part), else ``planned``;
 - ``campaign``: its section's (inherited from ancestors), else one named in the
   sentence (蓝天保卫战, 治水 ...), else the one whose cue words (大气, 水质 ...)
   the sentence uses;
 - ``pollutants``: pollutant labels in the sentence, each its own mention, so an
   enumeration 铊、镉等重金属 yields Tl, Cd and heavy_metals;
-- ``action_types`` and ``year`` (the section's, else the document's when it
+- ``action_types`` and ``year`` (the part's, else the document's when it
   covers one year).
+
+``campaign_pollutants`` gathers the (campaign, pollutant) pairs of the
+measures, once per document.
 """
 
 from __future__ import annotations
