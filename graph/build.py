@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import combinations
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -55,6 +56,12 @@ def pkg(local: str) -> NamedNode:
 def concept(scheme: str, code: str) -> NamedNode:
     """The IRI of a vocabulary concept by notation (unit and comparator IRIs differ from it)."""
     return NamedNode(vocabulary(scheme)[code].iri)
+
+
+def _decimal(value: float) -> str:
+    """An xsd:decimal lexical form (never exponent notation such as 1e-05)."""
+    text = format(Decimal(str(value)).normalize(), "f")
+    return text if "." in text else text + ".0"
 
 
 def _int(value: int) -> Literal:
@@ -230,7 +237,7 @@ class _Writer:
             node = self.fact("target", cls, t.span, i)
             self.add(node, pkg("comparator"), concept("comparator", t.comparator))
             if t.value is not None:
-                self.add(node, pkg("value"), Literal(repr(float(t.value)), datatype=_XSD_DEC))
+                self.add(node, pkg("value"), Literal(_decimal(t.value), datatype=_XSD_DEC))
             if t.unit:
                 if t.unit in units:
                     self.add(node, pkg("unit"), concept("unit", t.unit))

@@ -47,7 +47,12 @@ PREFIXES = {
 
 
 def concept_iri(scheme: str, code: str) -> str:
-    """IRI of the concept with notation ``code`` in vocabulary ``scheme``."""
+    """IRI of the concept with notation ``code`` in vocabulary ``scheme``.
+
+    True for every scheme but ``unit`` and ``comparator``, whose notations
+    (``μg/m3``, ``<=``) are no safe IRI segment and get an ASCII slug: look a
+    concept's IRI up with ``vocabulary(scheme)[code].iri`` instead.
+    """
     return f"{VOCAB}{scheme}/{code}"
 
 

@@ -109,16 +109,11 @@ def _parse_scheme(path: Path) -> Vocabulary:
         pref_en = _literal_texts(graph, subject, SKOS.prefLabel, "en")
         labels = [*pref_zh, *_literal_texts(graph, subject, SKOS.altLabel, "zh")]
         labels += _literal_texts(graph, subject, SKOS.hiddenLabel, None)
-        broader = tuple(
-            str(b)[len(prefix) :] for b in graph.objects(subject, SKOS.broader) if str(b).startswith(prefix)
-        )
+        broader = tuple(str(b) for b in graph.objects(subject, SKOS.broader) if str(b).startswith(prefix))
         props: dict[str, list[str]] = {}
         for p, o in graph.predicate_objects(subject):
             if str(p).startswith(PKG):
-                value = str(o)
-                if value.startswith(VOCAB):  # a concept: keep its notation
-                    value = value.rsplit("/", 1)[1]
-                props.setdefault(str(p)[len(PKG) :], []).append(value)
+                props.setdefault(str(p)[len(PKG) :], []).append(str(o))
         concepts[code] = Concept(
             iri=iri,
             code=code,
@@ -126,16 +121,38 @@ def _parse_scheme(path: Path) -> Vocabulary:
             pref_zh=pref_zh[0] if pref_zh else code,
             pref_en=pref_en[0] if pref_en else code,
             labels=tuple(dict.fromkeys(label for label in labels if label)),
-            broader=tuple(sorted(broader)),
-            props={k: tuple(sorted(v)) for k, v in props.items()},
+            broader=broader,
+            props={k: tuple(v) for k, v in props.items()},
         )
     return Vocabulary(scheme=scheme, concepts=concepts)
+
+
+def _notations(vocabs: dict[str, Vocabulary]) -> dict[str, Vocabulary]:
+    """Concept-valued links (``skos:broader``, ``pkg:medium`` ...) as notations, not IRIs.
+
+    Done once every scheme is read, since a link may point into another scheme
+    and a notation may differ from the IRI's last segment (units, comparators).
+    """
+    code_of = {c.iri: c.code for v in vocabs.values() for c in v}
+    for vocab in vocabs.values():
+        for code, c in vocab.concepts.items():
+            vocab.concepts[code] = Concept(
+                iri=c.iri,
+                code=c.code,
+                scheme=c.scheme,
+                pref_zh=c.pref_zh,
+                pref_en=c.pref_en,
+                labels=c.labels,
+                broader=tuple(sorted(code_of.get(b, b) for b in c.broader)),
+                props={k: tuple(sorted(code_of.get(v, v) for v in vs)) for k, vs in c.props.items()},
+            )
+    return vocabs
 
 
 @cache
 def load_vocabularies() -> dict[str, Vocabulary]:
     """All concept schemes, keyed by scheme name (the file stem)."""
-    return {path.stem: _parse_scheme(path) for path in sorted(vocab_dir().glob("*.ttl"))}
+    return _notations({path.stem: _parse_scheme(path) for path in sorted(vocab_dir().glob("*.ttl"))})
 
 
 def vocabulary(scheme: str) -> Vocabulary:
