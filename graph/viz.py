@@ -67,10 +67,11 @@ _STYLE = """
 """
 
 # Our own controls and the settle hook; they use the globals pyvis's template
-# declares (network, nodes, edges). Filters hide what does not match, so the
-# layout stays where it is.
+# declares (network, nodes, edges). They run in the same script as pyvis's
+# drawGraph(): between two script elements the browser may run the first
+# stabilisation batch, and a small network would settle before anyone listened.
+# Filters hide what does not match, so the layout stays where it is.
 _SCRIPT = """
-<script type="text/javascript">
 (function () {
   var body = document.body;
   var physics = __PHYSICS__;
@@ -120,7 +121,6 @@ _SCRIPT = """
   shown.textContent = counts;
   body.setAttribute("data-nodes-shown", String(nodes.length));
 })();
-</script>
 """
 
 
@@ -164,7 +164,10 @@ def standalone_html(
     page = page.replace("</head>", _STYLE + "</head>", 1)
     page = page.replace("<body>", "<body>" + _legend(kinds, title, note) + _controls(places, campaigns), 1)
     physics = "true" if net.options.get("physics", {}).get("enabled", True) else "false"
-    page = page.replace("</body>", _SCRIPT.replace("__PHYSICS__", physics) + "</body>", 1)
+    head, call, tail = page.rpartition("drawGraph();")
+    if not call:
+        raise PolicyKGError("pyvis wrote a page without drawGraph(); cannot add the controls")
+    page = head + call + _SCRIPT.replace("__PHYSICS__", physics) + tail
     if _EXTERNAL_REF.search(page) or _URL_IN_CSS.search(page):
         raise PolicyKGError("the picture still refers to an external resource; it would not open offline")
     return page
