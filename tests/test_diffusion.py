@@ -213,3 +213,13 @@ def test_diffusion_command(built, tmp_path: Path):
         timeout=600,
     )
     assert unknown.returncode != 0 and "no_such" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+def test_readme_documents_every_column():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Policy diffusion data", 1)[1].split("\n## ", 1)[0]
+    for table, columns in COLUMNS.items():
+        assert f"`{table}.csv`" in section
+        for name in columns:
+            for column in name.split(", "):
+                assert f"`{column}`" in section, (table, column)
