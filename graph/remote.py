@@ -12,6 +12,7 @@ second push replaces each graph again, so it leaves the same triples.
 
 from __future__ import annotations
 
+import re
 import urllib.error
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,6 +24,28 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 from policykg.errors import QueryError, StoreError
 from policykg.graph.binding import substitute
 from policykg.graph.store import Store
+from policykg.ontology.namespaces import XSD
+
+# Comments, and the strings and IRIs a # may sit in without starting one.
+_COMMENT_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^\s<>"{}|^`\\]*>'
+    r"|(?P<comment>#[^\n]*)"
+)
+
+
+def strip_comments(sparql: str) -> str:
+    """The query without its comments.
+
+    SPARQLWrapper guesses a query's form from its first keyword and does not
+    skip every comment line: a ready question's header mentioning
+    ``clear_water`` made it send a SELECT as an update (``CLEAR``).
+    """
+    return _COMMENT_TOKENS.sub(lambda m: "" if m.group("comment") else m.group(0), sparql)
+
 
 # Per INSERT DATA request: small enough for Virtuoso's SQL compiler and for
 # servers' request-size limits, large enough that a push is a few requests per document.
@@ -87,7 +110,7 @@ class Endpoint:
     ) -> tuple[list[str], list[dict]]:
         """A SELECT or ASK in the SPARQL 1.1 JSON results form: (variables, bindings)."""
         wrapper = self._wrapper(self.query_url)
-        wrapper.setQuery(substitute(sparql, bindings))
+        wrapper.setQuery(strip_comments(substitute(sparql, bindings)))
         wrapper.setReturnFormat(JSON)
         doc = self._run(wrapper, self.query_url)
         if not isinstance(doc, dict) or ("boolean" not in doc and "results" not in doc):
@@ -95,14 +118,14 @@ class Endpoint:
                 f"{self.query_url}: expected SELECT or ASK results; use `--format turtle` for CONSTRUCT"
             )
         if "boolean" in doc:
-            value = {"type": "literal", "value": str(doc["boolean"]).lower()}
+            value = {"type": "literal", "value": str(doc["boolean"]).lower(), "datatype": XSD + "boolean"}
             return ["ask"], [{"ask": value}]
         return doc["head"]["vars"], doc["results"]["bindings"]
 
     def construct(self, sparql: str) -> bytes:
         """A CONSTRUCT or DESCRIBE query's triples as Turtle."""
         wrapper = self._wrapper(self.query_url)
-        wrapper.setQuery(sparql)
+        wrapper.setQuery(strip_comments(sparql))
         wrapper.setReturnFormat(TURTLE)
         return self._run(wrapper, self.query_url, convert=False)
 

@@ -100,7 +100,7 @@ def oxigraph_program() -> str | None:
 
 @contextmanager
 def oxigraph_server(folder: Path) -> Iterator[Server]:
-    """``oxigraph serve`` on disk in ``folder``, every graph in the default graph of queries."""
+    """``oxigraph serve`` in memory (its log in ``folder``), every graph in the default graph of queries."""
     program = require(oxigraph_program(), "the Oxigraph server (PyPI package oxigraph)")
     port = free_port()
     log = folder / "oxigraph.log"
@@ -109,8 +109,6 @@ def oxigraph_server(folder: Path) -> Iterator[Server]:
             [
                 program,
                 "serve",
-                "--location",
-                str(folder / "db"),
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--union-default-graph",
@@ -224,3 +222,21 @@ def policykg_server(store: Path, folder: Path, *extra: str) -> Iterator[str]:
         yield base
     finally:
         stop(process)
+
+
+def comparable(rows: list[tuple]) -> list[tuple]:
+    """Rows as plain values in a form every engine agrees on.
+
+    Numbers are rounded (a decimal from one server is a double from another),
+    and the items of a GROUP_CONCAT list (", "-separated) are sorted: SPARQL
+    leaves their order to the engine.
+    """
+
+    def norm(value: object) -> object:
+        if isinstance(value, float):
+            return round(value, 6)
+        if isinstance(value, str) and ", " in value:
+            return ", ".join(sorted(value.split(", ")))
+        return value
+
+    return [tuple(norm(v) for v in row) for row in rows]

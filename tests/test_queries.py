@@ -13,9 +13,9 @@ import pytest
 
 from policykg.errors import QueryError
 from policykg.graph.binding import substitute
-from policykg.queries.library import parse_query, ready_queries
+from policykg.queries.library import parse_query, query_form, ready_queries
 from policykg.queries.output import render
-from policykg.queries.run import bind_params, run_query, run_sparql
+from policykg.queries.run import bind_params, construct_turtle, run_query, run_sparql, term_value
 
 FIVE_PLACES = {"福州市", "泉州市", "衢州市", "衡阳市", "鹿城区"}
 NOT_BODIES = {"enterprise", "public", "expert", "other"}
@@ -116,3 +116,67 @@ def test_output_formats(store):
     sparql_json = json.loads(render(result, "sparql-json"))
     assert sparql_json["head"]["vars"] == result.columns
     assert len(sparql_json["results"]["bindings"]) == len(result.rows)
+
+
+def test_header_quoted_default_and_network_line():
+    q = parse_query(
+        '# title: t\n# param: pattern = "湾|公园" | a regular expression\n'
+        "# network: source=a target=b weight=n\n"
+        "SELECT ?a ?b ?n WHERE { ?a ?p ?b . FILTER(REGEX(str(?b), ?pattern)) BIND(1 AS ?n) }",
+        "t",
+    )
+    assert q.params[0].default == "湾|公园" and q.params[0].description == "a regular expression"
+    assert dict(q.network) == {"source": "a", "target": "b", "weight": "n"}
+    with pytest.raises(QueryError, match="network entries"):
+        parse_query("# title: t\n# network: source=a target=nope\nSELECT ?a WHERE { ?a ?p ?o }", "t")
+    with pytest.raises(QueryError, match="needs source= and target="):
+        parse_query("# title: t\n# network: source=a\nSELECT ?a WHERE { ?a ?p ?o }", "t")
+
+
+def test_query_form_reads_past_comments_and_prologue():
+    assert query_form("# CONSTRUCT in a comment\nPREFIX a: <http://a/>\nSELECT * WHERE {}") == "SELECT"
+    assert query_form("BASE <http://b/> prefix c: <http://c#> construct { ?s ?p ?o } WHERE {}") == "CONSTRUCT"
+    assert query_form("ASK {}") == "ASK" and query_form("DROP ALL") is None
+
+
+def test_every_ready_question_has_defaults_for_its_parameters(store):
+    # `policykg demo` and the editor run each question as it comes
+    for q in ready_queries().values():
+        assert all(p.default is not None for p in q.params), q.name
+        assert q.examples and q.examples[0].startswith(f"policykg query {q.name}"), q.name
+
+
+def test_construct_questions_answer_as_triple_rows(store):
+    result = run_query(store, "place-graph", {"place": "衡阳市"})
+    assert result.columns == ["subject", "predicate", "object"]
+    # without repeats and always in the same order: rows compare across servers
+    assert len(set(result.rows)) == len(result.rows) > 0
+    assert run_query(store, "place-graph", {"place": "衡阳市"}).rows == result.rows
+    labels = {o for s, p, o in result.rows if p.endswith("rdf-schema#label") and s.endswith("/region/430400")}
+    assert labels == {"衡阳市"}
+    any_construct = run_sparql(store, "CONSTRUCT { ?d dcterms:title ?t } WHERE { ?d dcterms:title ?t }")
+    assert {row[2] for row in any_construct.rows} >= {"2021年福州市生态环境保护工作要点"}
+    turtle = construct_turtle(store, "DESCRIBE <https://w3id.org/policykg/id/region/350100>")
+    assert "福州市" in turtle.decode("utf-8")
+    with pytest.raises(QueryError, match="turtle is for CONSTRUCT"):
+        construct_turtle(store, "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+
+
+def test_injection_in_a_question_using_its_parameter_twice(store):
+    hostile = '福州市" || true) } UNION { ?region ?p ?o . FILTER("x'
+    assert run_query(store, "place-profile", {"place": hostile}).rows == []
+    assert run_query(store, "place-graph", {"place": hostile}).rows == []
+    assert run_query(store, "named-places", {"pattern": hostile}).rows == []
+    # a value that reads as SPARQL keywords is only a string to compare
+    assert run_query(store, "provenance", {"fact": "} } DELETE WHERE { ?s ?p ?o } #"}).rows == []
+    assert len(run_query(store, "documents").rows) == 5
+
+
+def test_numbers_from_any_server_become_python_numbers():
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    assert term_value({"type": "typed-literal", "datatype": xsd + "int", "value": "7"}) == 7
+    assert isinstance(term_value({"type": "literal", "datatype": xsd + "integer", "value": "7"}), int)
+    assert term_value({"type": "literal", "datatype": xsd + "decimal", "value": "2"}) == 2.0
+    assert term_value({"type": "literal", "datatype": xsd + "boolean", "value": "true"}) is True
+    assert term_value({"type": "literal", "xml:lang": "zh", "value": "福州市"}) == "福州市"
+    assert term_value(None) is None

@@ -179,7 +179,8 @@ function cell(term) {
   } else {
     td.textContent = term.value;
     if (term.datatype && NUMERIC.test(term.datatype)) td.className = "num";
-    if (term["xml:lang"]) td.append(el("span", { class: "lang" }, `@${term["xml:lang"]}`));
+    // shown by CSS, so that the cell's text is the value alone (copying, reading)
+    if (term["xml:lang"]) td.dataset.lang = `@${term["xml:lang"]}`;
   }
   return td;
 }
@@ -239,7 +240,7 @@ function graphData() {
   const edges = [];
   const node = (t, label) => {
     const key = termKey(t);
-    if (!nodes.has(key)) nodes.set(key, { key, label: label || termText(t), literal: t.type === "literal", degree: 0 });
+    if (!nodes.has(key)) nodes.set(key, { key, label: label || termText(t), degree: 0 });
     else if (label) nodes.get(key).label = label;
     return nodes.get(key);
   };
@@ -257,7 +258,7 @@ function graphData() {
       const o = node(r.object, labels.get(termKey(r.object)));
       edges.push({ source: s, target: o, label: shorten(r.predicate.value), weight: 1 });
     }
-    for (const [key, label] of labels) if (!nodes.has(key)) nodes.set(key, { key, label, literal: false, degree: 0 });
+    for (const [key, label] of labels) if (!nodes.has(key)) nodes.set(key, { key, label, degree: 0 });
   } else if (a.kind === "select") {
     const spec = (state.question && state.question.network) || {};
     const [src, dst, w] = [$("graph-source").value, $("graph-target").value, $("graph-weight").value];
@@ -344,7 +345,7 @@ function renderGraph() {
     g.append(line);
   }
   for (const v of nodes) {
-    const c = svg("circle", { cx: v.x, cy: v.y, r: 4 + Math.min(10, Math.sqrt(v.degree) * 2), class: v.literal ? "literal" : "node", "data-key": v.key });
+    const c = svg("circle", { cx: v.x, cy: v.y, r: 4 + Math.min(10, Math.sqrt(v.degree) * 2), class: "node", "data-key": v.key });
     c.append(svg("title"));
     c.firstChild.textContent = v.key.replace(/^(uri|bnode|literal):/, "");
     g.append(c);
