@@ -187,3 +187,44 @@ def test_unknown_network_and_format_are_clear_errors(store, tmp_path: Path):
         build_network(store, "no-such-network")
     with pytest.raises(PolicyKGError, match=r"\.graphml or \.gexf"):
         export(nx.path_graph(2), tmp_path / "x.dot")
+
+
+@pytest.fixture(scope="module")
+def endpoint(store, tmp_path_factory):
+    """A real Oxigraph server holding the bundled plans (pushed from the session's store)."""
+    from servers import oxigraph_server
+
+    from policykg.graph.remote import Endpoint
+
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as server:
+        Endpoint(server.query_url, server.update_url).push(store)
+        yield Endpoint(server.query_url)
+
+
+def comparable_graph(graph: nx.Graph) -> tuple[dict, dict]:
+    """Nodes and edges with their attributes; sentences as sets (engines may order ties differently)."""
+
+    def attrs(data: dict) -> dict:
+        return {k: (sorted(v) if k == "sentences" else v) for k, v in data.items()}
+
+    nodes = {n: attrs(d) for n, d in graph.nodes(data=True)}
+    edges = {tuple(sorted((str(a), str(b)))): attrs(d) for a, b, d in graph.edges(data=True)}
+    return nodes, edges
+
+
+@pytest.mark.parametrize("name", sorted(NETWORKS))
+def test_a_sparql_server_gives_the_same_network(store, endpoint, name: str):
+    local = build_network(store, name)
+    remote = build_network(endpoint, name)
+    assert local.number_of_nodes() > 0
+    assert comparable_graph(remote) == comparable_graph(local)
+
+
+def test_a_sparql_server_gives_the_same_diffusion_tables(store, endpoint):
+    from policykg.graph.diffusion import diffusion_data
+
+    local, remote = diffusion_data(store), diffusion_data(endpoint)
+    for name, table in local.tables().items():
+        other = remote.tables()[name]
+        assert list(other.columns) == list(table.columns), name
+        assert other.astype(str).equals(table.astype(str)), name
