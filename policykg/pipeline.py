@@ -90,8 +90,9 @@ def gather(paths: Iterable[Path]) -> Collected:
 
     A file named on its own is always tried (its content decides how it is
     read). In a folder: files of the supported suffixes; documents of formats
-    policykg cannot read are noted; hidden files, Office lock files (``~$…``)
-    and the ``…_files`` folder a browser saves next to a page are passed over.
+    policykg cannot read are noted; hidden files, Office lock files (``~$…``),
+    the ``__MACOSX`` folder of an archive made on a Mac and the ``…_files``
+    folder a browser saves next to a page are passed over.
     """
     found = Collected()
     for path in map(Path, paths):
@@ -123,7 +124,9 @@ def _walk(folder: Path) -> list[Path]:
         dirs[:] = sorted(
             d
             for d in dirs
-            if not d.startswith(".") and not (d.endswith("_files") and d[: -len("_files")] in pages)
+            if not d.startswith(".")
+            and d != "__MACOSX"
+            and not (d.endswith("_files") and d[: -len("_files")] in pages)
         )
         out.extend(here / f for f in sorted(files) if not f.startswith((".", "~$")))
     return out

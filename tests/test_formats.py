@@ -165,6 +165,7 @@ def _folder(root: Path) -> Path:
     write(root / "zhejiang" / "taizhou-2021.txt", to_traditional(plan_text("台州市", 2021)), "big5")
     write(root / "zhejiang" / "~$nzhou-2022.docx", b"\x05owner lock file")
     write(root / "zhejiang" / ".DS_Store", b"\x00\x00\x00\x01Bud1")
+    write(root / "__MACOSX" / "zhejiang" / "wenzhou-2022.docx", b"\x00\x05\x16\x07 resource fork")
     write(root / "zhejiang" / "old-plan.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
     write(root / "README.md", "downloaded 2024-05")
     return root

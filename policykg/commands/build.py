@@ -13,6 +13,7 @@ from policykg.cli import app
 from policykg.commands._options import StoreOption, show_progress, store_path
 from policykg.config import bundled_corpus
 from policykg.graph.store import Store
+from policykg.loaders.formats import SUPPORTED_SUFFIXES
 from policykg.pipeline import BuildReport, build, gather
 
 err = Console(stderr=True, highlight=False)
@@ -85,6 +86,9 @@ def run_build(
             typer.echo(f"note: {path}: skipped, {problem}", err=True)
         for path, problem in report.not_validated:
             typer.echo(f"warning: {path}: built, but SHACL validation failed ({problem})", err=True)
+    nothing = not (report.built or report.skipped or report.failed or report.duplicates or report.unsupported)
+    if nothing and not quiet:
+        typer.echo(f"note: no documents found (policykg reads {' '.join(SUPPORTED_SUFFIXES)})", err=True)
     if not quiet or not report.ok:
         typer.echo(f"{report.summary()} → {store}", err=True)
     return report
