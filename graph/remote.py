@@ -4,17 +4,24 @@ Queries go to the query endpoint; parameters are substituted as escaped RDF
 terms (servers have no substitution API). Full IRIs are sent, not prefixed
 names with ``/`` in them, which some servers reject.
 
-``push`` copies every named graph of the embedded store to a server through
-its update endpoint: per graph, ``DROP SILENT GRAPH`` and then ``INSERT DATA``
-inside a ``GRAPH`` clause (Virtuoso accepts no other form), in chunks. A
-second push replaces each graph again, so it leaves the same triples.
+``push`` copies every named graph of the embedded store to a server. Through
+the update endpoint: per graph, ``DROP SILENT GRAPH`` and then ``INSERT DATA``
+inside a ``GRAPH`` clause (Virtuoso accepts no other form), in chunks. Through
+the SPARQL 1.1 Graph Store Protocol, when the server has one: one ``PUT`` of
+N-Triples per graph, which replaces it (ten times quicker on Virtuoso, whose
+SPARQL compiler takes a second or more per thousand inserted triples). Either
+way a second push replaces each graph again, so it leaves the same triples.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -63,19 +70,21 @@ class PushedGraph:
 
 
 class Endpoint:
-    """A remote SPARQL server: query URL, optional update URL and credentials."""
+    """A remote SPARQL server: query URL, optional update and graph store URLs, and credentials."""
 
     def __init__(
         self,
         query_url: str,
         update_url: str | None = None,
         *,
+        graph_store_url: str | None = None,
         user: str | None = None,
         password: str | None = None,
         timeout: int = 120,
     ) -> None:
         self.query_url = query_url
         self.update_url = update_url
+        self.graph_store_url = graph_store_url
         self.user = user
         self.password = password
         self.timeout = timeout
@@ -138,28 +147,104 @@ class Endpoint:
         self._run(wrapper, self.update_url, convert=False)
 
     def push(
-        self, store: Store, *, progress: Callable[[PushedGraph], None] | None = None
+        self,
+        store: Store,
+        *,
+        progress: Callable[[PushedGraph], None] | None = None,
+        parallel: int = 4,
     ) -> list[PushedGraph]:
-        """Copy every named graph of ``store`` to the server, replacing what it had under that name."""
-        pushed = []
-        for iri in sorted(store.graphs()):
-            chunks = list(chunk_triples(store.quads(iri)))
-            triples = sum(chunk.triples for chunk in chunks)
-            drop = f"DROP SILENT GRAPH <{iri}>"
-            if not chunks:
-                self.update(drop)
-                requests = 1
-            else:
-                # The first chunk travels with the DROP: a small graph is replaced in one request.
-                for i, chunk in enumerate(chunks):
-                    insert = chunk.update(iri)
-                    self.update(f"{drop} ;\n{insert}" if i == 0 else insert)
-                requests = len(chunks)
-            done = PushedGraph(iri, triples, requests)
-            pushed.append(done)
-            if progress is not None:
-                progress(done)
+        """Copy every named graph of ``store`` to the server, replacing what it had under that name.
+
+        Graphs travel ``parallel`` at a time (each one's requests in order);
+        then the query endpoint counts each graph's triples, and a graph that
+        did not arrive whole is a StoreError.
+        """
+        graphs = sorted(store.graphs())
+        with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+            futures = [pool.submit(self._push_graph, iri, list(store.quads(iri))) for iri in graphs]
+            pushed = []
+            for future in futures:  # in graph order, so progress reads the same every time
+                done = future.result()
+                pushed.append(done)
+                if progress is not None:
+                    progress(done)
+        held = self.graph_sizes(graphs)
+        wrong = [(p.iri, p.triples, held.get(p.iri, 0)) for p in pushed if held.get(p.iri, 0) != p.triples]
+        if wrong:
+            detail = "; ".join(f"{iri}: sent {sent}, it holds {got}" for iri, sent, got in wrong)
+            raise StoreError(f"{self.query_url}: the server does not hold what was pushed ({detail})")
         return pushed
+
+    def _push_graph(self, iri: str, quads: list[ox.Quad]) -> PushedGraph:
+        if self.graph_store_url:
+            self.put_graph(iri, quads)
+            return PushedGraph(iri, len(quads), 1)
+        chunks = list(chunk_triples(quads))
+        drop = f"DROP SILENT GRAPH <{iri}>"
+        if not chunks:
+            self.update(drop)
+            return PushedGraph(iri, 0, 1)
+        # The first chunk travels with the DROP: a small graph is replaced in one request.
+        for i, chunk in enumerate(chunks):
+            insert = chunk.update(iri)
+            self.update(f"{drop} ;\n{insert}" if i == 0 else insert)
+        return PushedGraph(iri, sum(chunk.triples for chunk in chunks), len(chunks))
+
+    def put_graph(self, iri: str, quads: list[ox.Quad]) -> None:
+        """Replace one graph through the Graph Store Protocol (``PUT ...?graph=IRI``)."""
+        assert self.graph_store_url
+        url = f"{self.graph_store_url}{'&' if '?' in self.graph_store_url else '?'}"
+        url += urllib.parse.urlencode({"graph": iri})
+        body = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads).encode("utf-8")
+        headers = {"Content-Type": "application/n-triples"}
+        try:
+            if self.user is not None:
+                headers["Authorization"] = self._authorization(url, "PUT")
+            request = urllib.request.Request(url, data=body, headers=headers, method="PUT")
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as exc:
+            if exc.code == 401:
+                raise StoreError(f"{url}: the server wants other credentials (--user, --password)") from exc
+            detail = " ".join(exc.read().decode("utf-8", "replace").split())[:500]
+            raise QueryError(f"{url}: the server answered HTTP {exc.code} ({detail})") from exc
+        except OSError as exc:
+            raise StoreError(f"{url}: cannot reach the graph store ({exc})") from exc
+
+    def _authorization(self, url: str, method: str) -> str:
+        """The Authorization header for one request, from the server's challenge.
+
+        Asked for before the request: a server that refuses a large body
+        unauthenticated closes the connection while it is still being sent.
+        """
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=self.timeout):
+                return ""  # no authentication asked for
+        except urllib.error.HTTPError as exc:
+            challenge = exc.headers.get("WWW-Authenticate", "")
+            if exc.code != 401 or not challenge:
+                return ""
+        scheme, _, params = challenge.partition(" ")
+        if scheme.lower() == "basic":
+            token = base64.b64encode(f"{self.user}:{self.password or ''}".encode()).decode()
+            return f"Basic {token}"
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, url, self.user, self.password or "")
+        digest = urllib.request.HTTPDigestAuthHandler(passwords)
+        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(params))
+        header = digest.get_authorization(urllib.request.Request(url, method=method), fields)
+        if header is None:
+            raise StoreError(f"{url}: cannot answer the server's {scheme} authentication")
+        return f"Digest {header}"
+
+    def graph_sizes(self, graphs: list[str]) -> dict[str, int]:
+        """Triples in each of these named graphs on the server (graphs it lacks are left out)."""
+        values = " ".join(f"<{g}>" for g in graphs)
+        _, rows = self.select(
+            f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g",
+            {},
+        )
+        return {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
 
 
 @dataclass(frozen=True, slots=True)

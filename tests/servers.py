@@ -32,7 +32,8 @@ class Server:
 
     name: str
     query_url: str
-    update_url: str | None = None
+    update_url: str
+    graph_store_url: str
     user: str | None = None
     password: str | None = None
 
@@ -119,7 +120,7 @@ def oxigraph_server(folder: Path) -> Iterator[Server]:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + "/query?query=ASK%7B%7D", process, 30, log)
-        yield Server("oxigraph", base + "/query", base + "/update")
+        yield Server("oxigraph", base + "/query", base + "/update", base + "/store")
     finally:
         stop(process)
 
@@ -190,7 +191,14 @@ def virtuoso_server(folder: Path) -> Iterator[Server]:
     base = f"http://127.0.0.1:{http_port}"
     try:
         wait_until_up(base + "/sparql?query=ASK%7B%7D", process, 90, folder / "db" / "virtuoso.log")
-        yield Server("virtuoso", base + "/sparql", base + "/sparql-auth", "dba", "dba")
+        yield Server(
+            "virtuoso",
+            base + "/sparql",
+            base + "/sparql-auth",
+            base + "/sparql-graph-crud-auth",
+            "dba",
+            "dba",
+        )
     finally:
         isql = shutil.which("isql-vt")
         if isql and process.poll() is None:
