@@ -284,6 +284,17 @@ def place_similarity_network(source: SparqlSource) -> nx.Graph:
     campaigns_of = {
         str(code): _unique(group["campaign"]) for code, group in adoptions.groupby("adcode", sort=False)
     }
+    # Each place's first mention of each instrument, and the campaigns of all its mentions:
+    # looked up per pair, so the pairs of many places cost no table scans.
+    mention: dict[tuple[str, str], tuple[str, str, str, list[str]]] = {}
+    for (adcode, code), group in adoptions.groupby(["adcode", "instrument"], sort=False):
+        first = group.iloc[0]
+        mention[(str(adcode), code)] = (
+            str(first.place),
+            str(first.sentence),
+            str(first.instrument_label),
+            _unique(group["campaign"]),
+        )
     for code in codes:
         _add_node(
             graph,
@@ -301,18 +312,22 @@ def place_similarity_network(source: SparqlSource) -> nx.Graph:
         if ji == 0 and jm == 0:
             continue
         shared = sorted(instruments.get(a, set()) & instruments.get(b, set()))
-        both = adoptions[adoptions["adcode"].astype(str).isin([a, b]) & adoptions["instrument"].isin(shared)]
-        labels = both.drop_duplicates("instrument")["instrument_label"].tolist()
+        sentences: list[str] = []
+        for code in shared:  # a shared instrument as each of the two places writes it
+            for place_code in (a, b):
+                place, sentence, _, _ = mention[(place_code, code)]
+                if len(sentences) < MAX_SENTENCES:
+                    sentences.append(f"{place}：{sentence}")
         graph.add_edge(
             f"place:{a}",
             f"place:{b}",
             weight=round((ji + jm) / 2, 4),
             jaccard_instruments=round(ji, 4),
             jaccard_measures=round(jm, 4),
-            shared_instruments=labels,
+            shared_instruments=[mention[(a, code)][2] for code in shared],
             places=[names.get(a, a), names.get(b, b)],
-            campaigns=_unique(both["campaign"]),
-            sentences=_sentences(both.drop_duplicates(["adcode", "instrument"]).head(2 * MAX_SENTENCES)),
+            campaigns=_unique(c for code in shared for p in (a, b) for c in mention[(p, code)][3]),
+            sentences=sentences,
         )
     return graph
 
@@ -320,13 +335,22 @@ def place_similarity_network(source: SparqlSource) -> nx.Graph:
 # -- summaries and export -----------------------------------------------------------
 
 
+# Above this many nodes betweenness is estimated from a sample of source nodes
+# (exact betweenness costs O(nodes × edges): minutes for a 5,000-node network).
+EXACT_BETWEENNESS_UP_TO = 2_000
+BETWEENNESS_SAMPLE = 500
+
+
 def summary(graph: nx.Graph) -> list[dict]:
     """Degree, weighted degree and betweenness of every node, most central first.
 
     Betweenness is normalised and counts hops (weights are strengths, not
-    distances, so they do not lengthen paths).
+    distances, so they do not lengthen paths). Above ``EXACT_BETWEENNESS_UP_TO``
+    nodes it is estimated from ``BETWEENNESS_SAMPLE`` source nodes (fixed seed).
     """
-    betweenness = nx.betweenness_centrality(graph, weight=None)
+    n = graph.number_of_nodes()
+    sample = BETWEENNESS_SAMPLE if n > EXACT_BETWEENNESS_UP_TO else None
+    betweenness = nx.betweenness_centrality(graph, k=sample, weight=None, seed=0 if sample else None)
     rows = [
         {
             "node": n,
