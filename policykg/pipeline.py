@@ -307,7 +307,7 @@ def build(
             outcome = "duplicate"
         else:
             texts[(done.text_digest or "", versions[path])] = path
-            graph.quads.append(_build_version_quad(graph, versions[path]))
+            graph.add(_build_version_quad(graph, versions[path]))
             store.replace_document(graph)
             report.built.append(path)
             if done.violations is not None:
