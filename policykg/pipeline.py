@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -342,11 +343,29 @@ def _build_version_quad(graph: DocumentGraph, version: str) -> Quad:
     return Quad(node, NamedNode(PKG + "buildVersion"), Literal(version), node)
 
 
+def _process_batch(jobs: list[Job]) -> list[Outcome]:
+    return [_safe_process(job) for job in jobs]
+
+
 def _run(jobs: list[Job], workers: int | None) -> Iterator[Outcome]:
+    """Each job's outcome, in the order of ``jobs``, from ``workers`` processes.
+
+    Streams: at most ``2 × workers`` batches of a few files are in flight, so
+    while this process writes to the store (slower than extracting) finished
+    graphs wait in a bounded queue instead of piling up for the whole corpus
+    (``Executor.map`` submits everything at once and keeps every result).
+    """
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) <= 1:
         yield from map(_safe_process, jobs)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        # chunks keep the pickling overhead low; map keeps the input order and streams results
-        yield from pool.map(_safe_process, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 4) or 1)))
+    size = max(1, min(8, len(jobs) // (workers * 8)))  # a few files per task: less pickling, still balanced
+    batches = (jobs[i : i + size] for i in range(0, len(jobs), size))
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        pending: deque[Future[list[Outcome]]] = deque()
+        for batch in batches:
+            pending.append(pool.submit(_process_batch, batch))
+            if len(pending) >= 2 * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
