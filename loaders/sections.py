@@ -25,8 +25,11 @@ headed 2022年工作总结 (summary) or 2023年工作计划 (plan), whose words 
 from __future__ import annotations
 
 import re
+from copy import copy
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+
+import ahocorasick
 
 from policykg.loaders.boilerplate import SpanSet, content_end
 from policykg.loaders.document import Document, Span
@@ -362,6 +365,18 @@ def _campaign_words() -> tuple[tuple[str, str, bool], ...]:
     return tuple((word, code, is_label) for word, (code, is_label) in words.items())
 
 
+@cache
+def _campaign_automaton() -> ahocorasick.Automaton | None:
+    """Every occurrence of every campaign word in one pass (``iter`` reports overlapping ones too)."""
+    if not _campaign_words():
+        return None
+    automaton = ahocorasick.Automaton()
+    for entry in _campaign_words():
+        automaton.add_word(entry[0], entry)
+    automaton.make_automaton()
+    return automaton
+
+
 def heading_campaign(heading: str) -> str | None:
     """The campaign a heading names: 深入打好"蓝天保卫战" -> blue_sky.
 
@@ -370,12 +385,13 @@ def heading_campaign(heading: str) -> str | None:
     地下水污染防治 is the clean-soil cue 地下水, not the clear-water label
     水污染防治. None when nothing matches or several campaigns do.
     """
-    matches: list[tuple[int, int, str, bool]] = []
-    for word, code, is_label in _campaign_words():
-        start = heading.find(word)
-        while start >= 0:
-            matches.append((start, start + len(word), code, is_label))
-            start = heading.find(word, start + 1)
+    automaton = _campaign_automaton()
+    if automaton is None:
+        return None
+    matches = [
+        (last - len(word) + 1, last + 1, code, is_label)
+        for last, (word, code, is_label) in automaton.iter(heading)
+    ]
     matches.sort(key=lambda m: (m[0], -(m[1] - m[0]), not m[3]))
     labels: set[str] = set()
     cues: set[str] = set()
@@ -422,8 +438,18 @@ def heading_part(heading: str) -> tuple[int | None, str | None]:
 
 
 def parse_outline(text: str, norm: str, ignored: list[Span]) -> list[Section]:
-    """The sections of a text (``parse_sections`` without a Document)."""
-    nodes = _Builder(norm, ignored).build()
+    """The sections of a text (``parse_sections`` without a Document).
+
+    Reading a document asks for its outline twice (its metadata read the
+    parts, then extraction does): the last few outlines are kept, and each
+    caller gets its own copies.
+    """
+    return [copy(section) for section in _outline(text, norm, tuple(ignored))]
+
+
+@lru_cache(maxsize=4)
+def _outline(text: str, norm: str, ignored: tuple[Span, ...]) -> tuple[Section, ...]:
+    nodes = _Builder(norm, list(ignored)).build()
     levels = _kind_levels(nodes)
     order = {id(node): i for i, node in enumerate(nodes)}
     sections: list[Section] = []
@@ -458,7 +484,7 @@ def parse_outline(text: str, norm: str, ignored: list[Span]) -> list[Section]:
                 modality=modality,
             )
         )
-    return sections
+    return tuple(sections)
 
 
 def parse_sections(document: Document) -> list[Section]:
