@@ -21,7 +21,9 @@ gives one with its parameters bound as RDF terms.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import queue
 import re
 import socket
@@ -38,9 +40,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pyoxigraph as ox
+
 from policykg import __version__
 from policykg.errors import QueryError, StoreError
-from policykg.ontology.namespaces import DATA, PREFIXES, VOCAB, XSD
+from policykg.ontology.namespaces import DATA, PREFIXES, VOCAB
+from policykg.queries.run import term_json
 
 SELECT_TYPES = {
     "application/sparql-results+json": "json",
@@ -163,34 +168,8 @@ def _error(status: HTTPStatus, message: str) -> Answer:
     return Answer(int(status), "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
 
 
-def _json_term(term: Any) -> dict:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD + "string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {
-        "type": "triple",
-        "value": {
-            "subject": _json_term(term.subject),
-            "predicate": _json_term(term.predicate),
-            "object": _json_term(term.object),
-        },
-    }
-
-
-def execute(store: Any, job: Job) -> Answer:
+def execute(store: ox.Store, job: Job) -> Answer:
     """Run one query on an open pyoxigraph store and serialise the answer as asked."""
-    import pyoxigraph as ox
-
     # the project's prefixes are predeclared, as in `policykg sparql`; a query's own PREFIX wins
     options: dict[str, Any] = {"prefixes": PREFIXES}
     if job.default_graphs:
@@ -215,9 +194,7 @@ def execute(store: Any, job: Job) -> Answer:
         return _error(HTTPStatus.INTERNAL_SERVER_ERROR, f"the query failed while running: {exc}")
 
 
-def _results_answer(results: Any, job: Job) -> Answer:
-    import pyoxigraph as ox
-
+def _results_answer(results: ox.QuerySolutions | ox.QueryBoolean, job: Job) -> Answer:
     offers = list(SELECT_TYPES)
     media = FORMAT_NAMES[job.format][0] if job.format else negotiate(job.accept, offers)
     if media is None:
@@ -242,7 +219,7 @@ def _results_answer(results: Any, job: Job) -> Answer:
             for name in names:
                 term = solution[name]
                 if term is not None:
-                    row[name] = _json_term(term)
+                    row[name] = term_json(term)
             bindings.append(row)
         doc = {"head": {"vars": names}, "results": {"bindings": bindings}}
         rows = len(bindings)
@@ -256,9 +233,7 @@ def _results_answer(results: Any, job: Job) -> Answer:
     return Answer(200, media + charset, body, rows, truncated)
 
 
-def _graph_answer(results: Any, job: Job) -> Answer:
-    import pyoxigraph as ox
-
+def _graph_answer(results: ox.QueryTriples, job: Job) -> Answer:
     offers = list(GRAPH_TYPES)
     media = FORMAT_NAMES[job.format][1] if job.format else negotiate(job.accept, offers)
     if media is None:
@@ -285,14 +260,29 @@ def _graph_answer(results: Any, job: Job) -> Answer:
     return Answer(200, media + "; charset=utf-8", body, len(triples), truncated)
 
 
-def worker_main(store_path: str, fd: int) -> None:
-    """A worker: open the store read-only, then answer jobs from the connection until it closes."""
-    import pyoxigraph as ox
-
-    conn = Connection(fd)
+def _signature(folder: Path) -> tuple:
+    """What changes in the store's folder when a build writes to it."""
     try:
-        store = ox.Store.read_only(store_path)
-    except OSError as exc:
+        return tuple(sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in os.scandir(folder)))
+    except OSError:
+        return ()
+
+
+def worker_main(store_path: str, fd: int) -> None:
+    """A worker: open the store read-only, then answer jobs from the connection until it closes.
+
+    A read-only store sees the database as it was when opened, so the worker
+    opens it again when the folder has changed since (a build finished): a
+    running server answers from the newest build. A database that another
+    process is still rewriting may fail to open for a moment; the worker tries
+    again, and meanwhile answers from what it had.
+    """
+    conn = Connection(fd)
+    folder = Path(store_path)
+    opened = _signature(folder)
+    try:
+        store = _open_read_only(store_path)
+    except (OSError, RuntimeError) as exc:
         conn.send(("failed", f"{store_path}: cannot open the store ({exc})"))
         return
     conn.send(("ready", None))
@@ -301,7 +291,31 @@ def worker_main(store_path: str, fd: int) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(("answer", execute(store, job)))
+        now = _signature(folder)
+        if now != opened:
+            # being written: keep answering from the last good state, try again at the next query
+            with contextlib.suppress(OSError, RuntimeError):
+                store, opened = _open_read_only(store_path, attempts=1), now
+        try:
+            answer = execute(store, job)
+        except RuntimeError as exc:  # files removed under a store opened before a rewrite
+            answer = _error(
+                HTTPStatus.SERVICE_UNAVAILABLE, f"the store is being rewritten; try again ({exc})"
+            )
+            opened = ()
+        conn.send(("answer", answer))
+
+
+def _open_read_only(path: str, attempts: int = 10) -> ox.Store:
+    """Open the store read-only, trying again for a while if its files are changing."""
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(path)
+        except (OSError, RuntimeError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
+    raise AssertionError("unreachable")
 
 
 # The worker runs this module under its own name (not as __main__), so that

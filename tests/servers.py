@@ -248,3 +248,22 @@ def comparable(rows: list[tuple]) -> list[tuple]:
         return value
 
     return [tuple(norm(v) for v in row) for row in rows]
+
+
+def quiet_copy(store, folder: Path) -> Path:
+    """A copy of an open store (the session's) in ``folder``/store, which no process writes to.
+
+    For the commands a test runs in another process: the session's store stays
+    open for writing in the test process (RocksDB may compact it at any time),
+    and reading a database that another process writes is undefined behaviour.
+    """
+    import pyoxigraph as ox
+
+    dump = folder / "all.nq"
+    store.export(dump, "nquads")
+    copy = ox.Store(str(folder / "store"))
+    copy.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    copy.flush()
+    del copy
+    dump.unlink()
+    return folder / "store"

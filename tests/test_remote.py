@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from servers import Server, comparable, oxigraph_server, virtuoso_server
+from servers import Server, comparable, oxigraph_server, quiet_copy, virtuoso_server
 
 from policykg.errors import QueryError, StoreError
 from policykg.graph.build import DocumentGraph
@@ -58,14 +58,14 @@ def policykg(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
-def server(request, built, tmp_path_factory) -> Iterator[Server]:
+def server(request, store, tmp_path_factory) -> Iterator[Server]:
     """Each real server in turn, with the bundled plans pushed to it by `policykg push`.
 
     To the Oxigraph server through its update endpoint; to Virtuoso through its
     graph store (ten times quicker there). Both ways are tested on both servers below.
     """
     start = {"oxigraph": oxigraph_server, "virtuoso": virtuoso_server}[request.param]
-    _, path = built
+    path = quiet_copy(store, tmp_path_factory.mktemp("pushed"))
     with start(tmp_path_factory.mktemp(request.param)) as running:
         args = ["push", "--endpoint", running.query_url]
         if running.user:

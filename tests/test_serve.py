@@ -6,6 +6,7 @@ over the bundled plans; the editor is driven in Debian's headless Chromium.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import shutil
@@ -15,12 +16,16 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from servers import comparable, in_ci, policykg_server
+from servers import comparable, in_ci, policykg_server, quiet_copy
 
+from policykg.config import bundled_corpus
 from policykg.graph.remote import Endpoint
+from policykg.graph.store import Store
+from policykg.pipeline import build
 from policykg.queries.library import ready_queries
 from policykg.queries.run import run_query
 
@@ -83,18 +88,24 @@ def post_form(base: str, accept: str | None = None, **fields: str) -> Reply:
 
 
 @pytest.fixture(scope="module")
-def serve(built, tmp_path_factory) -> Iterator[str]:
+def served(store, tmp_path_factory) -> Path:
+    """The bundled plans in a store no process writes to while it is served."""
+    return quiet_copy(store, tmp_path_factory.mktemp("served"))
+
+
+@pytest.fixture(scope="module")
+def serve(served, tmp_path_factory) -> Iterator[str]:
     """`policykg serve` over the bundled plans, with its default limits."""
-    with policykg_server(built[1], tmp_path_factory.mktemp("serve"), "--quiet") as base:
+    with policykg_server(served, tmp_path_factory.mktemp("serve"), "--quiet") as base:
         yield base
 
 
 @pytest.fixture(scope="module")
-def strict(built, tmp_path_factory) -> Iterator[str]:
+def strict(served, tmp_path_factory) -> Iterator[str]:
     """A server that allows 3 rows and 2 seconds per query, with one worker."""
     folder = tmp_path_factory.mktemp("strict")
     with policykg_server(
-        built[1], folder, "--max-rows", "3", "--timeout", "2", "--workers", "1", "--quiet"
+        served, folder, "--max-rows", "3", "--timeout", "2", "--workers", "1", "--quiet"
     ) as base:
         yield base
 
@@ -217,6 +228,19 @@ def test_time_limit_can_be_lowered_not_raised(strict):
     assert time.monotonic() - started < 4
     # the worker that was stopped is replaced: the server answers at once
     assert get(strict, "ASK { ?d a pkg:PolicyDocument }").status == 200
+
+
+def test_a_running_server_answers_from_the_newest_build(tmp_path):
+    plans = bundled_corpus()
+    path = tmp_path / "store"
+    assert build(plans[:1], Store(path), workers=1).ok
+    gc.collect()  # the build's store is closed, as when `policykg build` ends
+    count = "SELECT (COUNT(?d) AS ?n) WHERE { ?d a pkg:PolicyDocument }"
+    with policykg_server(path, tmp_path, "--quiet", "--workers", "1") as base:
+        assert get(base, count, "text/csv").text.split() == ["n", "1"]
+        assert build(plans[1:3], Store(path), workers=1).ok
+        gc.collect()
+        assert get(base, count, "text/csv").text.split() == ["n", "3"]
 
 
 # -- the ready questions for the editor --------------------------------------------------
