@@ -99,9 +99,21 @@ class Endpoint:
         return wrapper
 
     def _run(self, wrapper: SPARQLWrapper, url: str, convert: bool = True):
-        """Send the request; server problems become one clear policykg error."""
+        """Send the request; server problems become one clear policykg error.
+
+        An answer that `policykg serve` cut at its row limit is an error too:
+        a ready question's rows are all of them or none.
+        """
         try:
-            return wrapper.queryAndConvert() if convert else wrapper.query().response.read()
+            result = wrapper.query()
+            headers = result.info()
+            if headers.get("policykg-truncated") == "true":
+                limit = headers.get("policykg-max-rows")
+                raise QueryError(
+                    f"{url}: the server cut the answer at its row limit of {limit} rows "
+                    "(start `policykg serve` with a higher --max-rows, or ask for fewer rows)"
+                )
+            return result.convert() if convert else result.response.read()
         except Unauthorized as exc:
             raise StoreError(f"{url}: the server wants other credentials (--user, --password)") from exc
         except SPARQLWrapperException as exc:

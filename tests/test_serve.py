@@ -23,11 +23,12 @@ import pytest
 from servers import comparable, in_ci, policykg_server, quiet_copy
 
 from policykg.config import bundled_corpus
+from policykg.errors import QueryError
 from policykg.graph.remote import Endpoint
 from policykg.graph.store import Store
 from policykg.pipeline import build
 from policykg.queries.library import ready_queries
-from policykg.queries.run import run_query
+from policykg.queries.run import run_query, run_sparql
 
 FIVE_PLACES = {"福州市", "泉州市", "衢州市", "衡阳市", "鹿城区"}
 PREFIXES = "PREFIX pkg: <https://w3id.org/policykg/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -214,6 +215,11 @@ def test_row_limit_can_be_lowered_not_raised(strict):
     assert whole.headers["policykg-truncated"] == "false"
     triples = get(strict, "CONSTRUCT WHERE { ?s a pkg:Measure }", "application/n-triples")
     assert len(triples.text.strip().splitlines()) == 3
+    # a ready question asked through --endpoint gets all its rows or an error, never a part
+    with pytest.raises(QueryError, match="row limit of 3 rows"):
+        run_query(Endpoint(f"{strict}/sparql"), "documents")
+    few = run_sparql(Endpoint(f"{strict}/sparql"), "SELECT ?d WHERE { ?d a pkg:PolicyDocument } LIMIT 3")
+    assert len(few.rows) == 3
 
 
 def test_time_limit_can_be_lowered_not_raised(strict):
