@@ -56,7 +56,7 @@ def emit(result: Result, fmt: str) -> None:
 
 def list_queries() -> None:
     table = Table(header_style="bold")
-    table.add_column("name")
+    table.add_column("name", no_wrap=True)
     table.add_column("title")
     table.add_column("parameters")
     for q in ready_queries().values():
