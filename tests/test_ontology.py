@@ -145,6 +145,7 @@ OBJECT_PROPERTIES = [
     "actionType",
     "instrument",
     "involvesActor",
+    "responsibleActor",
     "leadActor",
     "cooperatingActor",
     "jointActor",
@@ -166,6 +167,8 @@ OBJECT_PROPERTIES = [
     "province",
     "functionA",
     "functionB",
+    "medium",
+    "instrumentType",
 ]
 DATATYPE_PROPERTIES = [
     "year",
@@ -210,8 +213,11 @@ def _labels(graph: rdflib.Graph, term, lang: str) -> list[str]:
 def test_core_is_versioned(core):
     ontology = rdflib.URIRef("https://w3id.org/policykg/ontology")
     assert (ontology, RDF.type, OWL.Ontology) in core
-    assert core.value(ontology, OWL.versionIRI) == rdflib.URIRef("https://w3id.org/policykg/ontology/0.1.0")
-    assert str(core.value(ontology, OWL.versionInfo)) == "0.1.0"
+    assert core.value(ontology, OWL.versionIRI) == rdflib.URIRef("https://w3id.org/policykg/ontology/0.2.0")
+    assert str(core.value(ontology, OWL.versionInfo)) == "0.2.0"
+    assert core.value(ontology, OWL.priorVersion) == rdflib.URIRef("https://w3id.org/policykg/ontology/0.1.0")
+    changelog = (ONTOLOGY / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## 0.2.0" in changelog and changelog.index("## 0.2.0") < changelog.index("## 0.1.0")
 
 
 @pytest.mark.parametrize(
@@ -242,10 +248,21 @@ def test_core_reuses_w3c_terms_where_they_fit(core):
     for role in ("leadActor", "cooperatingActor", "jointActor", "supervisedActor"):
         assert (P[role], RDFS.subPropertyOf, P.involvesActor) in core
     assert (P.mentionsActor, RDFS.subPropertyOf, P.involvesActor) not in core
+    for role in ("leadActor", "cooperatingActor", "jointActor"):
+        assert (P[role], RDFS.subPropertyOf, P.responsibleActor) in core
+    assert (P.supervisedActor, RDFS.subPropertyOf, P.responsibleActor) not in core
     assert (P.withinRegion, RDF.type, OWL.TransitiveProperty) in core
     assert (P.parentRegion, RDFS.subPropertyOf, P.withinRegion) in core
-    for annotation in ("cue", "medium", "instrumentType", "roleProperty"):
-        assert (P[annotation], RDF.type, OWL.AnnotationProperty) in core
+    # a province's pkg:province is itself: under withinRegion it would lie within itself
+    assert (P.province, RDFS.subPropertyOf, P.withinRegion) not in core
+    skos_broader_transitive = rdflib.URIRef("http://www.w3.org/2004/02/skos/core#broaderTransitive")
+    assert (SKOS.broader, RDFS.subPropertyOf, skos_broader_transitive) in core
+    assert (skos_broader_transitive, RDF.type, OWL.TransitiveProperty) in core
+    for annotation in ("cue", "roleProperty", "modality", "casNumber", "buildVersion", "vocabularyVersion"):
+        assert (P[annotation], RDF.type, OWL.AnnotationProperty) in core, annotation
+    # the defined classes reach through these two, so they are object properties, not annotations
+    for concept_link in ("medium", "instrumentType"):
+        assert (P[concept_link], RDF.type, OWL.ObjectProperty) in core, concept_link
 
 
 def test_owlready2_loads_the_core():

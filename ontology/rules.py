@@ -1,0 +1,298 @@
+"""SPARQL rules compiled from the OWL core: what `policykg build` materialises.
+
+HermiT is far too slow for tens of thousands of documents, so the store is never
+handed to a reasoner. Instead the axioms of ``core.ttl`` that add facts to data
+are compiled, once, into SPARQL 1.1 CONSTRUCT queries that any store runs:
+
+- a **property rule** per object property that has sub-properties or is
+  transitive: every ``pkg:leadActor`` triple also as ``pkg:involvesActor``,
+  every chain of ``pkg:parentRegion`` as ``pkg:withinRegion``;
+- a **class rule** per named class that can gain members: through a subclass
+  (``pkg:Target`` ⊑ ``pkg:QuantitativeStatement``), the domain or range of a
+  property, or the definition of a defined class (``pkg:AirMeasure`` ≡
+  ``pkg:Measure`` ⊓ (∃campaign.{blue_sky} ⊔ ∃pollutant.∃medium.{blue_sky})).
+
+The class expressions the compiler understands are the ones an existential,
+closed-world reading gets right: named classes, ``intersectionOf``,
+``unionOf``, ``oneOf``, ``hasValue``, ``someValuesFrom`` and minimum
+(qualified) cardinality. Anything else in an ``owl:equivalentClass``
+(``allValuesFrom``, maximum cardinalities, complements, inverse properties)
+raises ``RuleError``: its open-world meaning cannot be materialised by a query.
+A defined class may not use another defined class in its definition (none
+does; the compiler says so if one ever does).
+
+Two readings differ from OWL's, on purpose, and tests/test_reasoning.py checks
+that HermiT agrees with the rules on the bundled plans all the same:
+
+- **Unique names.** A minimum cardinality counts distinct IRIs. OWL needs to be
+  told that distinct IRIs are distinct individuals; graph/iris.py mints one IRI
+  per body (function and region), so the reasoning sample states
+  ``owl:AllDifferent`` for the departments.
+- **Asserted input only.** Every triple pattern reads the asserted graphs
+  (``GRAPH ?g { … } FILTER (?g != inferred)``), never the inferred graph the
+  rules write, so a replaced document's old inferences cannot keep themselves
+  alive. A transitive chain is followed within one graph (the region chain
+  lives in the places graph, the pollutant hierarchy in the ontology graph).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import rdflib
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node, URIRef
+
+from policykg.errors import PolicyKGError
+from policykg.ontology.namespaces import INFERRED_GRAPH, PREFIXES
+
+
+class RuleError(PolicyKGError):
+    """An axiom the rule compiler cannot turn into a query."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One CONSTRUCT query that derives the members of a class or the pairs of a property."""
+
+    name: str  # the head, prefixed: pkg:AirMeasure, pkg:involvesActor
+    head: str  # IRI of the class or property
+    kind: str  # "class" or "property"
+    sparql: str
+    defined: bool = False  # a class with an owl:equivalentClass definition
+
+
+def short(iri: str) -> str:
+    """An IRI with the project's prefixes (pkg:Measure), or in angle brackets."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and iri[len(namespace) :].replace("_", "").isalnum():
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return f"<{iri}>"
+
+
+class TBox:
+    """The axioms of the core that rules need, read once from its Turtle."""
+
+    def __init__(self, graph: rdflib.Graph) -> None:
+        self.graph = graph
+        self.classes = {c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
+        self.object_properties = {
+            p for p in graph.subjects(RDF.type, OWL.ObjectProperty) if isinstance(p, URIRef)
+        }
+        self.datatype_properties = {
+            p for p in graph.subjects(RDF.type, OWL.DatatypeProperty) if isinstance(p, URIRef)
+        }
+        self.transitive = {p for p in graph.subjects(RDF.type, OWL.TransitiveProperty)}
+        self.sub_properties: dict[URIRef, set[URIRef]] = {}
+        for sub, sup in graph.subject_objects(RDFS.subPropertyOf):
+            self.sub_properties.setdefault(sup, set()).add(sub)
+        self.definitions: dict[URIRef, Node] = {}
+        self._ancestors: dict[URIRef, frozenset[URIRef]] = {}
+        self.parents: dict[URIRef, set[URIRef]] = {c: set() for c in self.classes}
+        for cls in self.classes:
+            for sup in graph.objects(cls, RDFS.subClassOf):
+                self.parents[cls] |= self.named_parts(sup)
+            for expr in graph.objects(cls, OWL.equivalentClass):
+                if isinstance(expr, URIRef):
+                    self.parents[cls].add(expr)
+                    self.parents.setdefault(expr, set()).add(cls)
+                else:
+                    self.definitions[cls] = expr
+                    self.parents[cls] |= self.named_parts(expr)
+        for prop in graph.subjects(OWL.inverseOf, None):
+            raise RuleError(f"{short(str(prop))}: owl:inverseOf is not supported by the rule compiler")
+        for prop in graph.subjects(OWL.propertyChainAxiom, None):
+            raise RuleError(f"{short(str(prop))}: property chains are not supported by the rule compiler")
+
+    # -- the class hierarchy -----------------------------------------------------
+    def named_parts(self, expr: Node) -> set[URIRef]:
+        """Named classes an expression is always a subclass of (itself, or its intersection's operands)."""
+        if isinstance(expr, URIRef):
+            return {expr}
+        members = self.graph.value(expr, OWL.intersectionOf)
+        if members is None:
+            return set()
+        return set().union(*(self.named_parts(m) for m in Collection(self.graph, members)))
+
+    def ancestors(self, cls: URIRef) -> frozenset[URIRef]:
+        """Every named class ``cls`` is a subclass of, itself included."""
+        if cls not in self._ancestors:
+            seen, todo = {cls}, [cls]
+            while todo:
+                for parent in self.parents.get(todo.pop(), ()):
+                    if parent not in seen:
+                        seen.add(parent)
+                        todo.append(parent)
+            self._ancestors[cls] = frozenset(seen)
+        return self._ancestors[cls]
+
+    def descendants(self, cls: URIRef) -> list[URIRef]:
+        """Every named class that is a subclass of ``cls``, itself included, sorted."""
+        return sorted(c for c in self.parents if cls in self.ancestors(c))
+
+    def entailed_by(self, expr: Node) -> set[URIRef]:
+        """Named classes every member of the expression belongs to."""
+        return set().union(set(), *(self.ancestors(c) for c in self.named_parts(expr)))
+
+    # -- properties ----------------------------------------------------------------
+    def path(self, prop: URIRef, seen: frozenset[URIRef] = frozenset()) -> str:
+        """A SPARQL property path for every pair the property holds of: its sub-properties, closed if transitive."""
+        if prop in seen:
+            raise RuleError(f"{short(str(prop))}: the sub-property hierarchy has a cycle")
+        alternatives = [f"<{prop}>"] + [
+            self.path(sub, seen | {prop}) for sub in sorted(self.sub_properties.get(prop, ()))
+        ]
+        expr = alternatives[0] if len(alternatives) == 1 else "(" + "|".join(alternatives) + ")"
+        return f"({expr})+" if prop in self.transitive else expr
+
+    def properties_with(self, axiom: URIRef) -> list[tuple[URIRef, Node]]:
+        """(property, class expression) for every rdfs:domain or rdfs:range axiom."""
+        props = self.object_properties | self.datatype_properties
+        return sorted((p, c) for p, c in self.graph.subject_objects(axiom) if p in props)
+
+
+class _Compiler:
+    """Class expressions to SPARQL group patterns over the asserted graphs."""
+
+    def __init__(self, tbox: TBox, exclude_graph: str) -> None:
+        self.tbox = tbox
+        self.exclude = exclude_graph
+        self.counter = itertools.count()
+
+    def var(self, stem: str) -> str:
+        return f"?{stem}{next(self.counter)}"
+
+    def match(self, s: str, path: str, o: str) -> str:
+        """One triple pattern or path, read from any graph but the inferred one."""
+        g = self.var("g")
+        return f"GRAPH {g} {{ {s} {path} {o} }} FILTER ({g} != <{self.exclude}>)"
+
+    def asserted(self, x: str, p: str, o: str) -> str:
+        return f"FILTER NOT EXISTS {{ {self.match(x, p, o)} }}"
+
+    @staticmethod
+    def union(patterns: list[str]) -> str:
+        if len(patterns) == 1:
+            return patterns[0]
+        return " UNION ".join(f"{{ {p} }}" for p in patterns)
+
+    def members(self, cls: URIRef, x: str, *, definitions: bool, strict: bool = False) -> list[str]:
+        """Alternative patterns by which ``x`` is a member of the named class.
+
+        ``strict`` leaves out the asserted type ``cls`` itself (a rule's head), and
+        ``definitions`` adds the definitions of defined subclasses (never inside a
+        definition: a defined class may not be defined through another).
+        """
+        tbox = self.tbox
+        alternatives = []
+        types = [c for c in tbox.descendants(cls) if not (strict and c == cls)]
+        if types:
+            t = self.var("t")
+            values = " ".join(f"<{c}>" for c in types)
+            alternatives.append(f"VALUES {t} {{ {values} }} {self.match(x, 'a', t)}")
+        for prop, domain in tbox.properties_with(RDFS.domain):
+            if cls in tbox.entailed_by(domain):
+                alternatives.append(self.match(x, tbox.path(prop), self.var("o")))
+        for prop, range_ in tbox.properties_with(RDFS.range):
+            if prop in tbox.object_properties and cls in tbox.entailed_by(range_):
+                alternatives.append(self.match(self.var("s"), tbox.path(prop), x))
+        if definitions:
+            for defined in sorted(tbox.definitions):
+                # A definition that requires a named class under ``cls`` adds no member
+                # the alternatives above do not already give: leave it out of the query.
+                required = tbox.named_parts(tbox.definitions[defined])
+                if cls in tbox.ancestors(defined) and not any(cls in tbox.ancestors(r) for r in required):
+                    alternatives.append(self.expression(tbox.definitions[defined], x))
+        return alternatives
+
+    def expression(self, expr: Node, x: str) -> str:
+        """A group pattern true of ``x`` when it belongs to the class expression."""
+        g, tbox = self.tbox.graph, self.tbox
+        if isinstance(expr, URIRef):
+            if expr == OWL.Thing:
+                return f"FILTER (isIRI({x}))"
+            if expr in tbox.definitions:
+                raise RuleError(f"{short(str(expr))} is a defined class used inside a definition")
+            return self.union(self.members(expr, x, definitions=False))
+        if (members := g.value(expr, OWL.intersectionOf)) is not None:
+            return " ".join(f"{{ {self.expression(m, x)} }}" for m in Collection(g, members))
+        if (members := g.value(expr, OWL.unionOf)) is not None:
+            return self.union([self.expression(m, x) for m in Collection(g, members)])
+        if (members := g.value(expr, OWL.oneOf)) is not None:
+            values = " ".join(f"<{m}>" for m in Collection(g, members))
+            return f"VALUES {x} {{ {values} }}"
+        prop = g.value(expr, OWL.onProperty)
+        if not isinstance(prop, URIRef):
+            raise RuleError(f"unsupported class expression {expr!r} (no onProperty)")
+        path = tbox.path(prop)
+        if (value := g.value(expr, OWL.hasValue)) is not None:
+            return self.match(x, path, f"<{value}>")
+        if (filler := g.value(expr, OWL.someValuesFrom)) is not None:
+            y = self.var("y")
+            return f"{self.match(x, path, y)} {{ {self.expression(filler, y)} }}"
+        for card, cls in ((OWL.minQualifiedCardinality, OWL.onClass), (OWL.minCardinality, None)):
+            if (n := g.value(expr, card)) is not None:
+                filler = g.value(expr, cls) if cls is not None else OWL.Thing
+                y = self.var("y")
+                inner = f"{self.match(x, path, y)} {{ {self.expression(filler or OWL.Thing, y)} }}"
+                return f"{{ SELECT {x} WHERE {{ {inner} }} GROUP BY {x} HAVING (COUNT(DISTINCT {y}) >= {int(n)}) }}"
+        raise RuleError(
+            f"unsupported restriction on {short(str(prop))}: only hasValue, someValuesFrom and "
+            "minimum (qualified) cardinality can be materialised"
+        )
+
+
+def _construct(head: str, body: str) -> str:
+    return f"CONSTRUCT {{ {head} }}\nWHERE {{\n  {body}\n}}"
+
+
+def compile_rules(tbox: TBox, exclude_graph: str = INFERRED_GRAPH) -> list[Rule]:
+    """Every rule of the TBox: properties first, then classes, each in IRI order."""
+    compiler = _Compiler(tbox, exclude_graph)
+    out: list[Rule] = []
+    for prop in sorted(tbox.object_properties):
+        if not tbox.sub_properties.get(prop) and prop not in tbox.transitive:
+            continue
+        body = (
+            f"{compiler.match('?s', tbox.path(prop), '?o')}\n  FILTER (isIRI(?s) && isIRI(?o))\n  "
+            f"{compiler.asserted('?s', f'<{prop}>', '?o')}"
+        )
+        out.append(Rule(short(str(prop)), str(prop), "property", _construct(f"?s <{prop}> ?o", body)))
+    for cls in sorted(tbox.classes):
+        alternatives = compiler.members(cls, "?x", definitions=True, strict=True)
+        if not alternatives:
+            continue
+        body = f"{compiler.union(alternatives)}\n  FILTER (isIRI(?x))\n  {compiler.asserted('?x', 'a', f'<{cls}>')}"
+        out.append(
+            Rule(
+                short(str(cls)),
+                str(cls),
+                "class",
+                _construct(f"?x a <{cls}>", body),
+                defined=cls in tbox.definitions,
+            )
+        )
+    return out
+
+
+@cache
+def _tbox(path: str) -> TBox:
+    return TBox(rdflib.Graph().parse(path, format="turtle"))
+
+
+def rules(core: Path | str | None = None, exclude_graph: str = INFERRED_GRAPH) -> list[Rule]:
+    """The rules of the core (``core.ttl`` of the package, or the file given)."""
+    from policykg.ontology.reasoning import core_path
+
+    return compile_rules(_tbox(str(core or core_path())), exclude_graph)
+
+
+def defined_classes(core: Path | str | None = None) -> list[str]:
+    """IRIs of the classes with an ``owl:equivalentClass`` definition."""
+    from policykg.ontology.reasoning import core_path
+
+    return sorted(str(c) for c in _tbox(str(core or core_path())).definitions)
