@@ -49,6 +49,7 @@ from rdflib.term import Node, URIRef
 
 from policykg.errors import PolicyKGError
 from policykg.ontology.namespaces import INFERRED_GRAPH, PREFIXES
+from policykg.ontology.vocab import vocab_dir
 
 
 class RuleError(PolicyKGError):
@@ -279,6 +280,11 @@ def compile_rules(tbox: TBox, exclude_graph: str = INFERRED_GRAPH) -> list[Rule]
     return out
 
 
+def core_file() -> Path:
+    """``core.ttl`` of the installed package."""
+    return vocab_dir().parent / "core.ttl"
+
+
 @cache
 def _tbox(path: str) -> TBox:
     return TBox(rdflib.Graph().parse(path, format="turtle"))
@@ -286,13 +292,9 @@ def _tbox(path: str) -> TBox:
 
 def rules(core: Path | str | None = None, exclude_graph: str = INFERRED_GRAPH) -> list[Rule]:
     """The rules of the core (``core.ttl`` of the package, or the file given)."""
-    from policykg.ontology.reasoning import core_path
-
-    return compile_rules(_tbox(str(core or core_path())), exclude_graph)
+    return compile_rules(_tbox(str(core or core_file())), exclude_graph)
 
 
 def defined_classes(core: Path | str | None = None) -> list[str]:
     """IRIs of the classes with an ``owl:equivalentClass`` definition."""
-    from policykg.ontology.reasoning import core_path
-
-    return sorted(str(c) for c in _tbox(str(core or core_path())).definitions)
+    return sorted(str(c) for c in _tbox(str(core or core_file())).definitions)

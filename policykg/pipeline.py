@@ -319,6 +319,11 @@ def build(
             outcome = "built"
         if on_progress:
             on_progress(path, outcome)
+    from policykg.graph.infer import materialise
+
+    # What the ontology infers from the documents, in its own named graph, replaced in one
+    # transaction; skipped when nothing the rules read has changed.
+    materialise(store)
     store.flush()
     return report
 
