@@ -6,6 +6,10 @@ HermiT runs for real (owlready2 + Java 17); the shapes run with pyshacl.
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
+import sys
 from collections import defaultdict
 from importlib import resources
 from pathlib import Path
@@ -685,3 +689,171 @@ def test_the_readme_worked_example_is_true(tmp_path, shapes):
     combined = tmp_path / "core+example.ttl"
     (example + rdflib.Graph().parse(core_path(), format="turtle")).serialize(combined, format="turtle")
     check_consistency(combined)
+
+
+# ------------------------------------------------------- links to the world
+
+CHEBI = "http://purl.obolibrary.org/obo/CHEBI_"
+ENVO = "http://purl.obolibrary.org/obo/ENVO_"
+WIKIDATA = "http://www.wikidata.org/entity/Q"
+MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.relatedMatch)
+
+
+def _cas_check_digit_holds(number: str) -> bool:
+    """CAS Registry Numbers end in a check digit: the other digits, weighted 1, 2, 3 … from the right."""
+    digits = number.replace("-", "")
+    body, check = digits[:-1], int(digits[-1])
+    return sum(i * int(d) for i, d in enumerate(reversed(body), start=1)) % 10 == check
+
+
+def test_pollutants_link_to_chebi_envo_wikidata_and_cas():
+    graph = rdflib.Graph().parse(vocab_dir() / "pollutant.ttl", format="turtle")
+    pollutant = rdflib.Namespace(VOCAB + "pollutant/")
+    expect = {
+        ("SO2", SKOS.exactMatch, CHEBI + "18422"),
+        ("SO2", SKOS.exactMatch, WIKIDATA + "5282"),
+        ("O3", SKOS.exactMatch, CHEBI + "25812"),
+        ("NO2", SKOS.exactMatch, CHEBI + "33101"),
+        ("CO", SKOS.exactMatch, CHEBI + "17245"),
+        ("VOCs", SKOS.exactMatch, CHEBI + "134179"),
+        ("PM2.5", SKOS.exactMatch, ENVO + "01000415"),
+        ("PM10", SKOS.closeMatch, ENVO + "01000405"),
+        ("Pb", SKOS.closeMatch, CHEBI + "25016"),
+        ("Pb", SKOS.exactMatch, WIKIDATA + "708"),
+        ("Hg", SKOS.closeMatch, CHEBI + "25195"),
+        ("Tl", SKOS.closeMatch, CHEBI + "30440"),
+    }
+    for code, predicate, iri in expect:
+        assert (pollutant[code], predicate, rdflib.URIRef(iri)) in graph, (code, iri)
+    links = [(s, o) for p in MATCHES for s, o in graph.subject_objects(p)]
+    assert len(links) == 23  # every one listed in the README table
+    for _, target in links:
+        assert re.fullmatch(
+            rf"{re.escape(CHEBI)}\d+|{re.escape(ENVO)}\d{{8}}|{re.escape(WIKIDATA)}\d+", str(target)
+        )
+    cas = {str(s).rsplit("/", 1)[1]: str(o) for s, o in graph.subject_objects(P.casNumber)}
+    assert {"O3", "NO2", "SO2", "CO", "CO2", "Pb", "Cd", "Hg", "As", "Cr", "Tl", "Sb", "Ni"} <= set(cas)
+    for code, number in cas.items():
+        assert re.fullmatch(r"\d{2,7}-\d{2}-\d", number) and _cas_check_digit_holds(number), (code, number)
+    assert not _cas_check_digit_holds("7446-09-4")  # the check would catch a wrong digit
+
+
+def test_every_link_to_the_world_names_its_source():
+    """In the Turtle itself: a '# sources:' line before a concept's links, with tags the header explains."""
+    for name in ("pollutant", "campaign"):
+        text = (vocab_dir() / f"{name}.ttl").read_text(encoding="utf-8")
+        header = text.split(" a skos:ConceptScheme", 1)[0]
+        flat = re.sub(r"\n#\s*", " ", header)
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            if re.match(r"\s+(skos:(exact|close|related)Match|pkg:casNumber)\b", line):
+                before = "\n".join(lines[max(0, i - 6) : i])
+                if name == "pollutant":
+                    tags = re.findall(r"# sources: (.*) \(see the file header\)", before)
+                    assert tags, line
+                    for tag in tags[-1].split(", "):
+                        assert re.search(rf"^#\s+{re.escape(tag)}\s", header, re.MULTILINE), (tag, line)
+                else:
+                    assert "linkml/valuesets, cache/envo/terms.csv" in flat, line
+        assert "linkml/valuesets" in flat
+
+
+def test_units_link_to_qudt_as_the_readme_says():
+    graph = rdflib.Graph().parse(vocab_dir() / "unit.ttl", format="turtle")
+    qudt = {str(o).rsplit("/", 1)[1] for o in graph.objects(None, SKOS.exactMatch)}
+    assert all(str(o).startswith("http://qudt.org/vocab/unit/") for o in graph.objects(None, SKOS.exactMatch))
+    assert {"MicroGM-PER-M3", "PERCENT", "TONNE-PER-DAY", "M3-PER-DAY", "KiloM", "DAY"} <= qudt
+    readme = (ONTOLOGY / "README.md").read_text(encoding="utf-8")
+    assert f"links {len(qudt)} units to QUDT" in readme
+
+
+def test_every_quote_in_an_example_is_in_a_bundled_plan(core):
+    from policykg.loaders.read import read_document
+
+    plans = [
+        read_document(p).text for p in sorted(Path(str(resources.files("policykg.corpus"))).glob("*.txt"))
+    ]
+    quotes = 0
+    for term, example in core.subject_objects(SKOS.example):
+        for quote in re.findall(r"「([^」]*)」", str(example)):
+            for part in filter(None, quote.split("…")):
+                quotes += 1
+                assert any(part.replace('\\"', '"') in text for text in plans), (term, part)
+    assert quotes >= 10
+
+
+def test_every_term_of_ours_has_an_example(core):
+    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty):
+        for term in core.subjects(RDF.type, kind):
+            if str(term).startswith(PKG):
+                assert core.value(term, SKOS.example) is not None, term
+
+
+# ------------------------------------------------------ policykg ontology check
+
+
+def _check(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "policykg", "ontology", "check", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.fixture()
+def ontology_copy(tmp_path: Path) -> Path:
+    """A copy of the installed ontology folder, to spoil."""
+    copy = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return copy
+
+
+def test_ontology_check_passes_on_the_installed_ontology():
+    done = _check()
+    assert done.returncode == 0, done.stderr
+    assert "HermiT: consistent, every class satisfiable" in done.stdout
+    assert "SHACL vocabulary shapes: conform" in done.stdout
+    assert done.stderr == ""
+
+
+def test_ontology_check_fails_on_an_inconsistent_copy(ontology_copy: Path):
+    campaign = ontology_copy / "vocab" / "campaign.ttl"
+    campaign.write_text(
+        campaign.read_text(encoding="utf-8") + "\ncampaign:blue_sky a pkg:Target, pkg:ReportedResult .\n",
+        encoding="utf-8",
+    )
+    done = _check("--ontology-dir", str(ontology_copy))
+    assert done.returncode == 1
+    assert "error: HermiT:" in done.stderr and "inconsistent" in done.stderr
+    assert "vocab/campaign/blue_sky is both" in done.stderr  # it names the culprit
+    assert "SHACL vocabulary shapes: conform" in done.stdout  # the other check still ran
+
+
+def test_ontology_check_fails_on_a_copy_with_a_concept_without_english_label(ontology_copy: Path):
+    status = ontology_copy / "vocab" / "status.ttl"
+    text = status.read_text(encoding="utf-8")
+    assert text.count('"Planned"@en') == 1
+    status.write_text(text.replace(', "Planned"@en', "").replace('"Planned"@en, ', ""), encoding="utf-8")
+    done = _check("--ontology-dir", str(ontology_copy))
+    assert done.returncode == 1
+    assert "HermiT: consistent" in done.stdout
+    assert "error: SHACL: https://w3id.org/policykg/vocab/status/planned skos:prefLabel" in done.stderr
+
+
+def test_ontology_check_fails_on_a_copy_where_two_concepts_claim_one_label(ontology_copy: Path):
+    role = ontology_copy / "vocab" / "role.ttl"
+    role.write_text(role.read_text(encoding="utf-8").replace('"参与"@zh', '"牵头负责"@zh'), encoding="utf-8")
+    done = _check("--ontology-dir", str(ontology_copy))
+    assert done.returncode == 1
+    assert "label 牵头负责 is claimed by more than one concept" in done.stderr
+
+
+def test_ontology_check_names_a_folder_without_core():
+    done = _check("--ontology-dir", str(Path(__file__).parent))
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip()
+        == f"error: {Path(__file__).parent}: no core.ttl here (give the folder that holds core.ttl and vocab/)"
+    )

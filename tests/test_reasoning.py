@@ -18,6 +18,7 @@ import rdflib
 from rdflib.namespace import OWL, RDF
 from servers import oxigraph_server
 
+from policykg.graph.build import DocumentGraph
 from policykg.graph.infer import (
     asserted_documents,
     check_store,
@@ -32,7 +33,9 @@ from policykg.graph.store import Store
 from policykg.ontology.namespaces import DATA, INFERRED_GRAPH, PKG, VOCAB, sparql_prefixes
 from policykg.ontology.reasoning import Entailments, entailments, with_unique_names
 from policykg.ontology.rules import RuleError, TBox, compile_rules, core_file, defined_classes, rules
+from policykg.ontology.vocab import vocabulary
 from policykg.pipeline import build
+from policykg.queries.run import run_query
 
 P = rdflib.Namespace(PKG)
 FUZHOU = DATA + "region/350100"
@@ -152,6 +155,29 @@ def test_regions_are_within_their_whole_parent_chain(store: Store):
     assert all(s.startswith(DATA + "region/") and o.startswith(DATA + "region/") for s, o in within)
 
 
+def test_every_region_carries_its_code_level_and_a_chain_up_to_a_province(store: Store):
+    """What ontology/README.md says of regions, on the five plans: GB/T 2260 code, level, class,
+    and (inferred) pkg:withinRegion up to a pkg:Province, or it is one."""
+    rows = _rows(
+        store,
+        f"""SELECT ?r ?code ?level (SAMPLE(?top) AS ?province) (COUNT(DISTINCT ?cls) AS ?classes) WHERE {{
+          ?r a <{PKG}Region> ; <{PKG}adcode> ?code ; <{PKG}level> ?level ; a ?cls .
+          OPTIONAL {{ ?r <{PKG}withinRegion> ?top . ?top a <{PKG}Province> }}
+        }} GROUP BY ?r ?code ?level""",
+    )
+    assert len(rows) == 9  # 5 places, 温州市 above 鹿城区, 3 provinces
+    levels = {"province": "Province", "prefecture": "Prefecture", "county": "County", "district": "District"}
+    for row in rows:
+        assert row["r"] == DATA + "region/" + row["code"] and len(row["code"]) == 6 and row["code"].isdigit()
+        assert row["level"] in levels
+        is_a = _rows(store, f"ASK {{ <{row['r']}> a <{PKG}{levels[row['level']]}> }}")
+        assert is_a[0]["ask"] == "true"
+        if row["level"] == "province":
+            assert "province" not in row
+        else:
+            assert row["province"] == DATA + f"region/{row['code'][:2]}0000"
+
+
 def test_nothing_in_the_inferred_graph_is_also_asserted(store: Store):
     inferred = _triples(store, f"?g = <{INFERRED_GRAPH}>")
     asserted = _triples(store, f"?g != <{INFERRED_GRAPH}>")
@@ -241,8 +267,6 @@ def test_a_minimum_cardinality_counts_distinct_bodies(tmp_path: Path):
         """,
         encoding="utf-8",
     )
-    from policykg.graph.build import DocumentGraph
-
     store = Store()
     data = """
     <http://example.org/t1> a <http://example.org/Task> ; <http://example.org/ledBy> <http://example.org/b1> ;
@@ -343,8 +367,6 @@ def test_a_sample_spreads_over_the_documents():
 
 
 def test_the_store_check_names_a_subject_with_two_values_of_a_functional_property():
-    from policykg.graph.build import DocumentGraph
-
     store = Store()
     role, a, b = (
         DATA + "doc/x/role/1-4-joint",
@@ -371,3 +393,59 @@ def test_the_store_check_names_a_subject_with_two_values_of_a_functional_propert
 )
 def test_the_bundled_store_passes_the_store_check(store: Store):
     assert check_store(store, sample=0) == []
+
+
+# -- the ready questions that read inferred classes and properties --------------------------
+
+
+def _answer(store: Store, name: str, **params: str) -> list[dict]:
+    result = run_query(store, name, params)
+    return [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+
+
+def test_inferred_market_based_lists_measures_with_a_market_based_instrument(store: Store):
+    rows = _answer(store, "inferred-market-based")
+    assert len(rows) >= 10
+    instruments = vocabulary("instrument")
+    assert all(instruments[r["instrument"]].prop("instrumentType") == "market_based" for r in rows)
+    assert {"emissions_trading"} <= {r["instrument"] for r in rows}  # 衢州市: 排污权交易
+    trading = next(r for r in rows if r["instrument"] == "emissions_trading")
+    assert trading["place"] == "衢州市" and "排污权交易" in trading["sentence"]
+
+
+def test_inferred_jointly_run_gives_the_bodies_of_each_measure(store: Store):
+    rows = {r["measure"]: r for r in _answer(store, "inferred-jointly-run")}
+    fuzhou = rows[FUZHOU_JOINT]
+    assert (fuzhou["place"], fuzhou["bodies"]) == ("福州市", 2)
+    assert set(fuzhou["functions"].split(", ")) == {"housing_construction", "urban_management"}
+    assert all(r["bodies"] >= 2 for r in rows.values())
+    assert len(rows) == len(_rows(store, f"SELECT ?m WHERE {{ ?m a <{PKG}JointlyRunMeasure> }}"))
+
+
+def test_inferred_measure_kinds_counts_each_defined_class_per_place(store: Store):
+    rows = _answer(store, "inferred-measure-kinds")
+    assert {r["place"] for r in rows} == {"福州市", "泉州市", "衢州市", "衡阳市", "鹿城区"}
+    assert {r["kind"] for r in rows} == set(DEFINED)
+    for r in rows:
+        assert 0 < r["measures"] <= r["all_measures"]
+        count = _rows(
+            store,
+            f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a <{PKG}{r['kind']}> ; <{PKG}region> ?r . "
+            f'?r <{PKG}adcode> "{r["adcode"]}" }}',
+        )
+        assert int(count[0]["n"]) == r["measures"], r
+
+
+def test_competency_province_measures_reach_districts_through_their_city(store: Store):
+    zhejiang = _answer(store, "competency-province-measures")
+    assert {r["place"] for r in zhejiang} == {"衢州市", "鹿城区"}
+    lucheng = [r for r in zhejiang if r["place"] == "鹿城区"]
+    assert {(r["level"], r["parent"]) for r in lucheng} == {("district", "温州市")}
+    fujian = _answer(store, "competency-province-measures", province="350000")
+    assert {r["place"] for r in fujian} == {"福州市", "泉州市"}
+    assert sum(r["measures"] for r in fujian if r["place"] == "福州市") == int(
+        _rows(
+            store,
+            f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a <{PKG}Measure> ; <{PKG}region> <{FUZHOU}> }}",
+        )[0]["n"]
+    )
