@@ -21,7 +21,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -159,27 +158,21 @@ class Endpoint:
         self._run(wrapper, self.update_url, convert=False)
 
     def push(
-        self,
-        store: Store,
-        *,
-        progress: Callable[[PushedGraph], None] | None = None,
-        parallel: int = 4,
+        self, store: Store, *, progress: Callable[[PushedGraph], None] | None = None
     ) -> list[PushedGraph]:
         """Copy every named graph of ``store`` to the server, replacing what it had under that name.
 
-        Graphs travel ``parallel`` at a time (each one's requests in order);
-        then the query endpoint counts each graph's triples, and a graph that
-        did not arrive whole is a StoreError.
+        One graph after the other (Virtuoso deadlocks on graphs written in
+        parallel); then the query endpoint counts each graph's triples, and a
+        graph that did not arrive whole is a StoreError.
         """
         graphs = sorted(store.graphs())
-        with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-            futures = [pool.submit(self._push_graph, iri, list(store.quads(iri))) for iri in graphs]
-            pushed = []
-            for future in futures:  # in graph order, so progress reads the same every time
-                done = future.result()
-                pushed.append(done)
-                if progress is not None:
-                    progress(done)
+        pushed = []
+        for iri in graphs:
+            done = self._push_graph(iri, list(store.quads(iri)))
+            pushed.append(done)
+            if progress is not None:
+                progress(done)
         held = self.graph_sizes(graphs)
         wrong = [(p.iri, p.triples, held.get(p.iri, 0)) for p in pushed if held.get(p.iri, 0) != p.triples]
         if wrong:
