@@ -23,6 +23,7 @@ _TOKENS = re.compile(
     r"|[?$](?P<var>[A-Za-z_][A-Za-z0-9_]*)"
 )
 
+
 def substitute(sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
     """Replace bound variables by their terms, serialised and escaped as N-Triples.
 
