@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from policykg.errors import QueryError, StoreError
 from policykg.graph.binding import substitute
 from policykg.graph.build import DocumentGraph
-from policykg.ontology.namespaces import ONTOLOGY_GRAPH, PKG, PLACES_GRAPH, XSD
+from policykg.ontology.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PKG, PLACES_GRAPH, XSD
 from policykg.ontology.vocab import vocabulary_version
 
 _EXPORT_FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "turtle": ox.RdfFormat.TURTLE}
@@ -119,6 +119,11 @@ class Store:
         """Drop one document's graph."""
         self._store.update(f"DROP SILENT GRAPH <{graph_iri}>")
 
+    def optimize(self) -> None:
+        """Compact the database: after a large build, questions read fewer, sorted files."""
+        if self.path is not None:
+            self._store.optimize()
+
     def flush(self) -> None:
         """Make every write durable on disk."""
         if self.path is not None:
@@ -158,7 +163,7 @@ class Store:
 
     def document_graphs(self) -> list[str]:
         """IRIs of every document graph in the store."""
-        special = {ONTOLOGY_GRAPH, PLACES_GRAPH}
+        special = {ONTOLOGY_GRAPH, PLACES_GRAPH, INFERRED_GRAPH}
         return sorted(g.value for g in self._store.named_graphs() if g.value not in special)
 
     def graphs(self) -> Iterator[str]:
