@@ -449,3 +449,18 @@ def test_competency_province_measures_reach_districts_through_their_city(store: 
             f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a <{PKG}Measure> ; <{PKG}region> <{FUZHOU}> }}",
         )[0]["n"]
     )
+
+
+def test_an_old_inference_cannot_derive_itself_again():
+    """pkg:involvesActor is read by its own rule (a sub-property path that includes it):
+    were the rule to read the inferred graph, the old triple would survive its cause."""
+    store = Store()
+    measure, actor, doc = DATA + "doc/y/measure/1-9", DATA + "actor/350100/court", DATA + "doc/y"
+    base = f"<{measure}> <{RDF.type}> <{PKG}Measure> .\n<{actor}> <{RDF.type}> <{PKG}Department> ."
+    store.replace_document(DocumentGraph(doc, triples=f"{base}\n<{measure}> <{PKG}leadActor> <{actor}> ."))
+    materialise(store)
+    involves = f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ <{measure}> <{PKG}involvesActor> <{actor}> }} }}"
+    assert _rows(store, involves)[0]["ask"] == "true"
+    store.replace_document(DocumentGraph(doc, triples=base))  # the lead role is gone
+    assert not materialise(store).skipped
+    assert _rows(store, involves)[0]["ask"] == "false"
