@@ -145,30 +145,34 @@ def child_infer(store_dir: Path) -> dict:
     return {"seconds": time.perf_counter() - start, "triples": len(store) - before}
 
 
-def _timed(fn, repeat: int) -> list[float]:
-    """Milliseconds of each run after one warm-up; fewer runs for slow questions."""
-    times: list[float] = []
-    first = time.perf_counter()
-    fn()
-    warm = (time.perf_counter() - first) * 1000
-    runs = repeat if warm < SLOW_MS else min(repeat, 3)
-    for _ in range(runs):
+def _time_runs(name: str, fn, repeat: int) -> None:
+    """Print one JSON line per run of ``fn`` (the first is the warm-up): a timeout keeps what was measured."""
+    for i in range(repeat + 1):
         t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return times
+        rows = fn()
+        ms = (time.perf_counter() - t) * 1000
+        print(json.dumps({"name": name, "run": i, "ms": ms, "rows": rows}), flush=True)
+        if i == 0 and ms > SLOW_MS:
+            repeat = min(repeat, 3)  # a slow question is timed three times
 
 
-def child_questions(store_dir: Path, repeat: int, names: list[str]) -> None:
-    """Time each ready question on a store; one JSON line per question on stdout."""
+def _params(name: str, params: dict[str, str]) -> dict[str, str]:
+    """The benchmark's parameters that this question takes (the others keep their defaults)."""
+    from policykg.queries.library import get_query
+
+    known = {p.name for p in get_query(name).params}
+    return {k: v for k, v in params.items() if k in known}
+
+
+def child_questions(store_dir: Path, repeat: int, params: dict[str, str], names: list[str]) -> None:
+    """Time ready questions on a store, as JSON lines."""
     from policykg.graph.store import Store
     from policykg.queries.run import run_query
 
     store = Store(store_dir, read_only=True)
     for name in names:
-        rows: list[int] = []
-        times = _timed(lambda name=name, rows=rows: rows.append(len(run_query(store, name).bindings)), repeat)
-        print(json.dumps({"name": name, "ms": times, "rows": rows[-1]}), flush=True)
+        bound = _params(name, params)
+        _time_runs(name, lambda name=name, bound=bound: len(run_query(store, name, bound).bindings), repeat)
 
 
 class RdflibSource:
@@ -191,37 +195,21 @@ class RdflibSource:
         return self.dataset.query(sparql).graph.serialize(format="turtle", encoding="utf-8")
 
 
-class _Timeout(Exception):
-    pass
-
-
-def child_rdflib(nquads: Path, repeat: int, names: list[str], timeout: float) -> None:
-    """Time each ready question in rdflib; one JSON line per question (``ms`` null past ``timeout``)."""
+def child_rdflib(nquads: Path, repeat: int, params: dict[str, str], names: list[str]) -> None:
+    """Time ready questions in rdflib's in-memory Dataset loaded from ``nquads``, as JSON lines."""
     from policykg.queries.run import run_query
 
     start = time.perf_counter()
     source = RdflibSource(nquads)
     print(json.dumps({"load_s": time.perf_counter() - start, "triples": len(source.dataset)}), flush=True)
-
-    def alarm(*_: object) -> None:
-        raise _Timeout
-
-    signal.signal(signal.SIGALRM, alarm)
     for name in names:
-        signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
-            rows: list[int] = []
-            times = _timed(
-                lambda name=name, rows=rows: rows.append(len(run_query(source, name).bindings)), repeat
+            bound = _params(name, params)
+            _time_runs(
+                name, lambda name=name, bound=bound: len(run_query(source, name, bound).bindings), repeat
             )
-            line = {"name": name, "ms": times, "rows": rows[-1]}
-        except _Timeout:
-            line = {"name": name, "ms": None, "timeout_s": timeout}
         except Exception as exc:  # rdflib cannot answer some questions at all
-            line = {"name": name, "ms": None, "error": f"{type(exc).__name__}: {exc}"[:200]}
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        print(json.dumps(line), flush=True)
+            print(json.dumps({"name": name, "error": f"{type(exc).__name__}: {exc}"[:200]}), flush=True)
 
 
 # ---------------------------------------------------------------- the parent
@@ -297,20 +285,23 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", type=int, default=os.cpu_count() or 1, help="'all cores' (default: every core)"
     )
     parser.add_argument("--repeat", type=int, default=10, help="runs of each question after a warm-up")
-    parser.add_argument("--rdflib-docs", type=int, default=100, help="documents of the rdflib comparison")
     parser.add_argument(
-        "--rdflib-timeout", type=float, default=300, help="seconds before rdflib gives up on one question"
+        "--question-timeout", type=float, default=300, help="seconds for all runs of one question"
     )
+    parser.add_argument("--rdflib-docs", type=int, default=50, help="documents of the rdflib comparison")
     parser.add_argument(
         "--infer-timeout", type=float, default=3600, help="seconds before inference is stopped"
     )
     parser.add_argument("--stage-docs", type=int, default=100, help="documents of the per-stage costs")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated corpus")
-    parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument("--json", type=Path, help="write the figures to this file (after every step)")
     parser.add_argument(
         "--work", type=Path, help="folder for the corpus and stores (default: a temporary one)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the corpus and the stores")
+    parser.add_argument(
+        "--resume", action="store_true", help="reuse the builds a previous run left in --work (with --keep)"
+    )
     parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -320,202 +311,278 @@ def main(argv: list[str] | None = None) -> int:
         elif kind == "infer":
             print(json.dumps(child_infer(Path(rest[0]))))
         elif kind == "questions":
-            child_questions(Path(rest[0]), int(rest[1]), rest[2:])
+            child_questions(Path(rest[0]), int(rest[1]), json.loads(rest[2]), rest[3:])
         elif kind == "rdflib":
-            child_rdflib(Path(rest[0]), int(rest[1]), rest[3:], float(rest[2]))
+            child_rdflib(Path(rest[0]), int(rest[1]), json.loads(rest[2]), rest[3:])
         return 0
     return run(args)
+
+
+class Bench:
+    """One benchmark run: its work folder, corpus and figures (written to --json after every step)."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.work = args.work or Path(tempfile.mkdtemp(prefix="policykg-bench-"))
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.sizes = sorted(set(args.docs))
+        self.results: dict = {
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "load_average_at_start": os.getloadavg(),
+            },
+            "seed": args.seed,
+            "workers_all_cores": args.workers,
+            "builds": [],
+        }
+
+    def save(self) -> None:
+        rows = {(b["docs"], b["workers"]): b for b in self.results["builds"]}
+        largest = self.sizes[-1]
+        self.results["build_docs_per_s_one_worker"] = rows.get((largest, 1), {}).get("docs_per_s")
+        self.results["build_docs_per_s_all_cores"] = rows.get((largest, self.args.workers), {}).get(
+            "docs_per_s"
+        )
+        peaks = [b["peak_rss_mib"] for b in self.results["builds"] if b["docs"] == largest]
+        self.results["peak_rss_mib"] = max(peaks) if peaks else None
+        if self.args.json:
+            self.args.json.write_text(
+                json.dumps(self.results, indent=2, ensure_ascii=False), encoding="utf-8"
+            )
+
+    def store_dir(self, n: int, workers: int) -> Path:
+        return self.work / f"store-{n}-{workers}"
+
+    def corpus(self) -> None:
+        n = self.sizes[-1]
+        print(
+            f"corpus: generating {n:,} documents (seed {self.args.seed}) in {self.work / 'corpus'} …",
+            flush=True,
+        )
+        t = time.perf_counter()
+        self.docs = generate(self.work / "corpus", n, seed=self.args.seed)
+        self.files = [d.path for d in self.docs]
+        self.results["corpus"] = {
+            "documents": n,
+            "generate_s": round(time.perf_counter() - t, 1),
+            "mean_kb": round(statistics.mean(d.size for d in self.docs) / 1024, 1),
+            "mean_chars": round(statistics.mean(d.chars for d in self.docs)),
+            "places": len({d.region.code for d in self.docs}),
+        }
+        # A place the corpus has, for the questions about one place (their default may not be in it).
+        self.params = {"place": self.docs[0].region.name}
+        self.results["question_params"] = self.params
+        print(
+            f"  {self.results['corpus']}; questions about one place ask about {self.params['place']}",
+            flush=True,
+        )
+
+    def stages(self) -> None:
+        stages = stage_costs(self.files, self.work, self.args.stage_docs)
+        self.results["stages_ms_per_doc"] = {k: round(v, 1) for k, v in stages.items()}
+        count = min(self.args.stage_docs, len(self.files))
+        print(
+            f"stages (CPU ms per document, one process, first {count} documents): "
+            + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()),
+            flush=True,
+        )
+        self.save()
+
+    def build(self, n: int, workers: int) -> dict:
+        """Build the first ``n`` documents into a fresh store with ``workers`` processes."""
+        store_dir, record = self.store_dir(n, workers), self.work / f"build-{n}-{workers}.json"
+        if self.args.resume and record.exists() and store_dir.exists():
+            row = json.loads(record.read_text(encoding="utf-8"))
+            print(f"build {n:>6,} docs, {workers} worker(s): reused from {record}", flush=True)
+        else:
+            listing = self.work / f"files-{n}.txt"
+            listing.write_text("\n".join(map(str, self.files[:n])), encoding="utf-8")
+            shutil.rmtree(store_dir, ignore_errors=True)
+            [line], _, peak = _child(["build", str(listing), str(store_dir), str(workers)])
+            if line["failed"] or line["built"] != n:
+                raise SystemExit(f"build of {n} documents failed: {line['failed'][:3]}")
+            mb = sum(d.size for d in self.docs[:n]) / 1e6
+            row = {
+                "docs": n,
+                "workers": workers,
+                "seconds": round(line["seconds"], 1),
+                "docs_per_s": round(n / line["seconds"], 2),
+                "mb_per_s": round(mb / line["seconds"], 3),
+                "peak_rss_mib": round(peak),
+                "quads": line["quads"],
+                "store_mib": round(_dir_mib(store_dir)),
+            }
+            record.write_text(json.dumps(row), encoding="utf-8")
+        self.results["builds"].append(row)
+        print(
+            f"build {n:>6,} docs, {workers} worker{'s' * (workers > 1)}: {row['seconds']:8.1f} s  "
+            f"{row['docs_per_s']:6.2f} docs/s  {row['mb_per_s']:6.3f} MB/s  peak RSS {row['peak_rss_mib']:,} MiB  "
+            f"{row['quads']:,} quads  store {row['store_mib']:,} MiB",
+            flush=True,
+        )
+        self.save()
+        return row
+
+    def infer(self, store_dir: Path, n: int) -> None:
+        """The inferred graph over a built store, timed on its own (it grows with the store)."""
+        lines, seconds, peak = _child(["infer", str(store_dir)], timeout=self.args.infer_timeout)
+        if lines:
+            self.results["inference"] = {
+                "docs": n,
+                "seconds": round(lines[0]["seconds"], 1),
+                "triples": lines[0]["triples"],
+                "peak_rss_mib": round(peak),
+            }
+            print(
+                f"inference over the {n:,}-document store: {lines[0]['seconds']:.1f} s, "
+                f"{lines[0]['triples']:,} triples, peak RSS {round(peak):,} MiB",
+                flush=True,
+            )
+        else:
+            self.results["inference"] = {"docs": n, "seconds": None, "stopped_after_s": round(seconds)}
+            print(f"inference over the {n:,}-document store: stopped after {seconds:.0f} s", flush=True)
+        self.save()
+
+    def questions(self, store_dir: Path, names: list[str], kind: str = "questions") -> dict[str, dict]:
+        """name -> {median_ms, p95_ms, rows} (or {timeout_s} / {error}), one child per question."""
+        out: dict[str, dict] = {}
+        source = (
+            [str(self.work / f"sample-{self.args.rdflib_docs}.nq")] if kind == "rdflib" else [str(store_dir)]
+        )
+        for name in names:
+            repeat = min(self.args.repeat, 5) if kind == "rdflib" else self.args.repeat
+            # rdflib parses the sample in every child first: allow for it
+            timeout = self.args.question_timeout + (180 if kind == "rdflib" else 0)
+            params = json.dumps(self.params, ensure_ascii=False)
+            lines, _, _ = _child([kind, *source, str(repeat), params, name], timeout=timeout)
+            runs = [line for line in lines if line.get("name") == name and "ms" in line]
+            errors = [line["error"] for line in lines if "error" in line]
+            if errors:
+                out[name] = {"error": errors[0]}
+            elif not runs:
+                out[name] = {"timeout_s": self.args.question_timeout}
+            else:
+                times = [r["ms"] for r in runs[1:]] or [runs[0]["ms"]]  # after the warm-up, if any ran
+                median, p95 = _ms(times)
+                out[name] = {"median_ms": round(median, 1), "p95_ms": round(p95, 1), "rows": runs[0]["rows"]}
+                if len(runs) == 1:
+                    out[name]["warm_up_only"] = True
+        return out
 
 
 def run(args: argparse.Namespace) -> int:
     from policykg.graph.store import Store
     from policykg.queries.library import ready_queries
 
-    work = args.work or Path(tempfile.mkdtemp(prefix="policykg-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
-    sizes = sorted(set(args.docs))
-    results: dict = {
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "load_average_at_start": os.getloadavg(),
-        },
-        "seed": args.seed,
-        "workers_all_cores": args.workers,
-    }
+    bench = Bench(args)
+    results, sizes = bench.results, bench.sizes
+    bench.corpus()
+    bench.stages()
+    largest = sizes[-1]
 
-    print(f"corpus: generating {sizes[-1]:,} documents (seed {args.seed}) in {work / 'corpus'} …", flush=True)
-    t = time.perf_counter()
-    docs = generate(work / "corpus", sizes[-1], seed=args.seed)
-    files = [d.path for d in docs]
-    results["corpus"] = {
-        "documents": len(docs),
-        "generate_s": round(time.perf_counter() - t, 1),
-        "mean_kb": round(statistics.mean(d.size for d in docs) / 1024, 1),
-        "mean_chars": round(statistics.mean(d.chars for d in docs)),
-        "places": len({d.region.code for d in docs}),
-    }
-    print(f"  {results['corpus']}", flush=True)
-
-    stages = stage_costs(files, work, args.stage_docs)
-    results["stages_ms_per_doc"] = {k: round(v, 1) for k, v in stages.items()}
-    print(
-        f"stages (CPU ms per document, one process, first {min(args.stage_docs, len(files))} documents): "
-        + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()),
-        flush=True,
-    )
-
-    builds = []
-    for n in sizes:
-        listing = work / f"files-{n}.txt"
-        listing.write_text("\n".join(map(str, files[:n])), encoding="utf-8")
-        mb = sum(d.size for d in docs[:n]) / 1e6
-        for workers in dict.fromkeys([1, args.workers]):
-            store_dir = work / f"store-{n}-{workers}"
-            shutil.rmtree(store_dir, ignore_errors=True)
-            [line], _, peak = _child(["build", str(listing), str(store_dir), str(workers)])
-            if line["failed"] or line["built"] != n:
-                raise SystemExit(f"build of {n} documents failed: {line['failed'][:3]}")
-            row = {
-                "docs": n,
-                "workers": workers,
-                "seconds": round(line["seconds"], 1),
-                "docs_per_s": round(n / line["seconds"], 1),
-                "mb_per_s": round(mb / line["seconds"], 2),
-                "peak_rss_mib": round(peak),
-                "quads": line["quads"],
-                "store_mib": round(_dir_mib(store_dir)),
-            }
-            builds.append(row)
-            print(
-                f"build {n:>6,} docs, {workers} worker{'s' * (workers > 1)}: {row['seconds']:7.1f} s  "
-                f"{row['docs_per_s']:6.1f} docs/s  {row['mb_per_s']:5.2f} MB/s  peak RSS {row['peak_rss_mib']:,} MiB  "
-                f"{row['quads']:,} quads  store {row['store_mib']:,} MiB",
-                flush=True,
-            )
-            keep = n == sizes[-1] and workers == args.workers
-            if not keep and not args.keep:
-                shutil.rmtree(store_dir, ignore_errors=True)
-    results["builds"] = builds
-    largest = [b for b in builds if b["docs"] == sizes[-1]]
-    results["build_docs_per_s_one_worker"] = next(b["docs_per_s"] for b in largest if b["workers"] == 1)
-    results["build_docs_per_s_all_cores"] = next(
-        b["docs_per_s"] for b in largest if b["workers"] == args.workers
-    )
-    results["peak_rss_mib"] = max(b["peak_rss_mib"] for b in largest)
-
-    big = work / f"store-{sizes[-1]}-{args.workers}"
-    # The build ends by materialising the inferred graph over the whole store (graph.infer):
-    # timed apart, since it grows with the store, not with the documents built.
-    lines, seconds, peak = _child(["infer", str(big)], timeout=args.infer_timeout)
-    if lines:
-        results["inference"] = {
-            "docs": sizes[-1],
-            "seconds": round(lines[0]["seconds"], 1),
-            "triples": lines[0]["triples"],
-            "peak_rss_mib": round(peak),
-        }
-        print(
-            f"inference over the {sizes[-1]:,}-document store: {lines[0]['seconds']:.1f} s, "
-            f"{lines[0]['triples']:,} triples, peak RSS {round(peak):,} MiB",
-            flush=True,
-        )
-    else:
-        results["inference"] = {"docs": sizes[-1], "seconds": None, "timeout_s": args.infer_timeout}
-        print(f"inference over the {sizes[-1]:,}-document store: stopped after {seconds:.0f} s", flush=True)
-    t = time.perf_counter()
+    # The store of the largest build with every core is the one the questions are asked on.
+    bench.build(largest, args.workers)
+    big = bench.store_dir(largest, args.workers)
+    bench.infer(big, largest)
     store = Store(big)
+    t = time.perf_counter()
     store.optimize()
-    del store  # closed: the question runs open it read-only
+    del store  # closed: the questions open it read-only
     results["optimize_s"] = round(time.perf_counter() - t, 1)
-    print(f"store.optimize() after the {sizes[-1]:,}-document build: {results['optimize_s']} s", flush=True)
+    print(f"store.optimize() after the {largest:,}-document build: {results['optimize_s']} s", flush=True)
 
     names = sorted(ready_queries())
-    lines, _, _ = _child(["questions", str(big), str(args.repeat), *names])
-    questions: dict[str, dict] = {}
-    print(f"questions on the {sizes[-1]:,}-document store (median / p95 ms, rows):", flush=True)
-    for line in lines:
-        median, p95 = _ms(line["ms"])
-        questions[line["name"]] = {
-            "median_ms": round(median, 1),
-            "p95_ms": round(p95, 1),
-            "rows": line["rows"],
-            "selective": line["name"] in SELECTIVE,
-        }
+    questions = bench.questions(big, names)
+    for name, q in questions.items():
+        q["selective"] = name in SELECTIVE
+    results["questions"] = questions
+    bench.save()
+    print(f"questions on the {largest:,}-document store (median / p95 ms, rows):", flush=True)
+    for name in names:
+        print(f"  {name:36s} {_question_text(questions[name])}", flush=True)
 
-    # rdflib against policykg's store on the same subsample graph
-    k = min(args.rdflib_docs, len(files))
-    sample_dir = work / f"store-rdflib-{k}"
+    # rdflib and policykg on the same subsample graph
+    k = min(args.rdflib_docs, len(bench.files))
+    sample_dir = bench.work / f"store-sample-{k}"
     shutil.rmtree(sample_dir, ignore_errors=True)
-    listing = work / f"files-{k}.txt"
-    listing.write_text("\n".join(map(str, files[:k])), encoding="utf-8")
+    listing = bench.work / f"files-{k}.txt"
+    listing.write_text("\n".join(map(str, bench.files[:k])), encoding="utf-8")
     _child(["build", str(listing), str(sample_dir), str(args.workers)])
     _child(["infer", str(sample_dir)])
-    nquads = work / f"sample-{k}.nq"
     sample = Store(sample_dir)
-    sample.export(nquads, "nquads")
-    graphs = len(sample.document_graphs())
+    sample.export(bench.work / f"sample-{k}.nq", "nquads")
     del sample
-    if graphs != k:
-        raise SystemExit(f"the rdflib sample store has {graphs} documents, not {k}")
-    ox_lines, _, _ = _child(["questions", str(sample_dir), str(args.repeat), *names])
-    rdf_lines, _, _ = _child(
-        ["rdflib", str(nquads), str(min(args.repeat, 5)), str(args.rdflib_timeout), *names]
-    )
-    load = rdf_lines.pop(0)
-    results["rdflib"] = {"docs": k, "triples": load["triples"], "load_s": round(load["load_s"], 1)}
-    ox_ms = {line["name"]: _ms(line["ms"])[0] for line in ox_lines}
-    for line in rdf_lines:
-        entry = questions.setdefault(line["name"], {})
-        ours = ox_ms.get(line["name"])
-        entry["sample_ms"] = round(ours, 1) if ours is not None else None
-        if line["ms"] is None and "error" in line:
-            entry["rdflib_ms"] = entry["rdflib_ratio"] = None
-            entry["rdflib_error"] = line["error"]
-        elif line["ms"] is None:
-            entry["rdflib_ms"] = None
-            entry["rdflib_ratio"] = round(line["timeout_s"] * 1000 / ours, 1) if ours else None
-            entry["rdflib_timed_out"] = True
-        else:
-            theirs = _ms(line["ms"])[0]
-            entry["rdflib_ms"] = round(theirs, 1)
-            entry["rdflib_ratio"] = round(theirs / ours, 1) if ours else None
-    results["questions"] = questions
+    ours = bench.questions(sample_dir, names)
+    theirs = bench.questions(sample_dir, names, kind="rdflib")
+    results["rdflib"] = {
+        "docs": k,
+        "note": f"the first {k} documents of the corpus, rdflib.Dataset in memory",
+    }
+    print(f"the same questions on the first {k} documents: policykg store vs rdflib in memory:", flush=True)
     for name in names:
-        q = questions[name]
-        flag = " (selective)" if q.get("selective") else ""
-        ratio = q.get("rdflib_ratio")
-        ratio_text = f"{'>' if q.get('rdflib_timed_out') else ''}{ratio}x" if ratio is not None else "n/a"
-        if q.get("rdflib_error"):
-            ratio_text = f"rdflib fails ({q['rdflib_error'][:60]})"
-        theirs = q.get("rdflib_ms")
-        theirs_text = f"{theirs} ms" if theirs is not None else "—"
+        q, a, b = questions[name], ours[name], theirs[name]
+        q["sample_ms"] = a.get("median_ms")
+        q["rdflib_ms"] = b.get("median_ms")
+        if "error" in b:
+            q["rdflib_ratio"], q["rdflib_error"] = None, b["error"]
+        elif "timeout_s" in b and a.get("median_ms"):
+            q["rdflib_ratio"], q["rdflib_timed_out"] = round(b["timeout_s"] * 1000 / a["median_ms"], 1), True
+        elif a.get("median_ms") and b.get("median_ms"):
+            q["rdflib_ratio"] = round(b["median_ms"] / a["median_ms"], 1)
+        else:
+            q["rdflib_ratio"] = None
+        ratio = q["rdflib_ratio"]
+        verdict = (
+            f"rdflib fails ({q['rdflib_error'][:50]})"
+            if "rdflib_error" in q
+            else (f"{'>' if q.get('rdflib_timed_out') else ''}{ratio}x" if ratio is not None else "n/a")
+        )
         print(
-            f"  {name:34s} {q['median_ms']:9.1f} {q['p95_ms']:9.1f} ms {q['rows']:>8,} rows   "
-            f"on {k} docs: rdflib {theirs_text}, policykg {q.get('sample_ms')} ms: {ratio_text}{flag}",
+            f"  {name:36s} policykg {a.get('median_ms')} ms, rdflib {b.get('median_ms')} ms: {verdict}",
             flush=True,
         )
     ratios = [q["rdflib_ratio"] for q in questions.values() if q.get("rdflib_ratio")]
     if ratios:
-        results["rdflib_ratio_median"] = round(statistics.median(ratios), 1)
-        results["rdflib_ratio_min"] = min(ratios)
+        results["rdflib"]["ratio_median"] = round(statistics.median(ratios), 1)
+        results["rdflib"]["ratio_min"] = min(ratios)
         print(
-            f"rdflib / policykg on {k} documents: median {results['rdflib_ratio_median']}x, lowest {min(ratios)}x"
+            f"rdflib / policykg: median {results['rdflib']['ratio_median']}x, lowest {min(ratios)}x",
+            flush=True,
         )
+    bench.save()
+
+    # The other builds: smaller sizes, and one worker.
+    for n in sizes:
+        for workers in dict.fromkeys([1, args.workers]):
+            if (n, workers) != (largest, args.workers):
+                bench.build(n, workers)
+                if not args.keep:
+                    shutil.rmtree(bench.store_dir(n, workers), ignore_errors=True)
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+    bench.save()
     print(
         f"summary: {results['build_docs_per_s_all_cores']} docs/s all cores, "
         f"{results['build_docs_per_s_one_worker']} docs/s one worker, peak RSS {results['peak_rss_mib']:,} MiB "
-        f"({sizes[-1]:,} documents); load average at the end {os.getloadavg()[0]:.1f}",
+        f"({largest:,} documents); load average at the end {os.getloadavg()[0]:.1f}",
         flush=True,
     )
-    results["machine"]["load_average_at_end"] = os.getloadavg()
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
         print(f"figures written to {args.json}")
     if not args.keep and args.work is None:
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(bench.work, ignore_errors=True)
     return 0
+
+
+def _question_text(q: dict) -> str:
+    if "error" in q:
+        return f"error: {q['error'][:80]}"
+    if "timeout_s" in q:
+        return f"no answer within {q['timeout_s']:.0f} s"
+    flag = " (selective)" if q.get("selective") else ""
+    once = " (warm-up run only)" if q.get("warm_up_only") else ""
+    return f"{q['median_ms']:10.1f} {q['p95_ms']:10.1f} ms {q['rows']:>9,} rows{flag}{once}"
 
 
 if __name__ == "__main__":
