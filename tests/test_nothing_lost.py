@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pytest
 from documents import CITIES, docx_bytes, html_page, pdf_bytes, plan_lines, plan_text, write
+from pyoxigraph import NamedNode, Quad, RdfFormat
 
+from policykg.errors import StoreError
 from policykg.graph import iris
+from policykg.graph.build import DocumentGraph
 from policykg.graph.store import Store
-from policykg.ontology.namespaces import ONTOLOGY_GRAPH
-from policykg.pipeline import build
+from policykg.ontology.namespaces import LOADING_GRAPH, ONTOLOGY_GRAPH, PKG
+from policykg.pipeline import build, process_file
 
 
 def _fingerprint(store: Store, graph: str) -> tuple[int, str]:
@@ -208,3 +211,71 @@ def test_a_build_killed_part_way_leaves_every_document_old_or_new(tmp_path: Path
     report = build([folder], store, workers=1, validate=False)
     assert len(report.skipped) == len(renewed) and len(report.built) == DOCUMENTS - len(renewed)
     assert _fingerprints(store) == new
+
+
+# -- killed during a bulk load (documents new to the store) ------------------------------------
+
+
+def test_a_store_left_mid_bulk_load_is_refused_then_recovered(tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    _corpus(folder, 0)
+    clean = Store(tmp_path / "clean")
+    build([folder], clean, workers=1, validate=False)
+    expected = _fingerprints(clean)
+
+    # What a kill inside ``add_new_documents`` leaves: the names of the batch, part of its triples.
+    store = Store(tmp_path / "store")
+    store.ensure_ontology()
+    graph = process_file(next(iter(sorted(folder.iterdir()))))
+    store.add_new_documents([graph])
+    half = DocumentGraph(
+        _graph("plan-001"),
+        triples=graph.triples.replace(graph.iri, _graph("plan-001"))[:2000].rsplit("\n", 1)[0] + "\n",
+    )
+    store._store.extend(
+        [
+            Quad(
+                NamedNode(LOADING_GRAPH),
+                NamedNode(PKG + "loads"),
+                NamedNode(half.iri),
+                NamedNode(LOADING_GRAPH),
+            )
+        ]
+    )
+    store._store.bulk_load(half.trig(), format=RdfFormat.TRIG)
+    assert store.interrupted() == [half.iri]
+    with pytest.raises(StoreError, match=r"killed while loading 1 documents.*policykg build"):
+        store.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1", {})
+
+    report = build([folder], store, workers=1, validate=False)
+    assert store.interrupted() == []
+    assert _fingerprints(store) == expected
+    assert len(report.skipped) == 0  # the first document was built without its build version: built again
+
+
+def test_a_first_build_killed_at_any_moment_leaves_nothing_half_written(tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    _corpus(folder, 0)
+    clean = Store(tmp_path / "clean")
+    build([folder], clean, workers=1, validate=False)
+    expected = _fingerprints(clean)
+    del clean
+    for delay in (2.0, 3.5, 5.0):  # before, during or after the load of the batch: each must be safe
+        store_dir = tmp_path / f"store-{delay}"
+        process = subprocess.Popen(
+            [*POLICYKG, "build", str(folder), "--store", str(store_dir), "--no-validate", "--workers", "2"],
+            stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            process.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=60)
+        store = Store(store_dir)
+        left = {g: fp for g, fp in _fingerprints(store).items() if g not in store.interrupted()}
+        assert all(expected[g] == fp for g, fp in left.items())  # complete, or named as interrupted
+        build([folder], store, workers=1, validate=False)
+        assert _fingerprints(store) == expected
+        del store
