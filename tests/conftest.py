@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
+from servers import in_ci
 
 from policykg.config import bundled_corpus
 from policykg.graph.store import Store
@@ -47,3 +49,35 @@ def gold() -> dict[str, dict]:
     if not data:
         pytest.skip("no gold annotations in ../shared/gold")
     return data
+
+
+CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, never a downloaded one) for every browser test."""
+    if CHROMIUM is None:
+        if in_ci():
+            pytest.fail("chromium is not installed: CI must run the browser tests")
+        pytest.skip("no chromium (scripts/setup.sh installs it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if in_ci():
+            pytest.fail("playwright is not installed: CI must run the browser tests")
+        pytest.skip("playwright is not installed")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

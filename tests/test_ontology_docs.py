@@ -7,9 +7,7 @@ are run on the bundled plans.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -27,12 +25,7 @@ from policykg.queries.library import ready_queries
 from policykg.queries.run import run_query
 
 README = vocab_dir().parent / "README.md"
-CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
 KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 class _Page(HTMLParser):
@@ -163,29 +156,6 @@ def test_the_reference_loads_nothing_and_links_only_within_itself(page):
     internal = [h for h in page.hrefs if h.startswith("#")]
     assert len(internal) > 300 and len(internal) == len(page.hrefs)
     assert {h[1:] for h in internal} <= page.ids
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium (Debian's) for the module."""
-    if CHROMIUM is None:
-        if in_ci():
-            pytest.fail("chromium is not installed: CI must run the browser tests")
-        pytest.skip("no chromium (scripts/setup.sh installs it)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if in_ci():
-            pytest.fail("playwright is not installed: CI must run the browser tests")
-        pytest.skip("playwright is not installed")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_the_reference_opens_offline_in_chromium(browser, reference, core, tmp_path):

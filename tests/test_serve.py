@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import json
 import re
-import shutil
 import time
 import urllib.error
 import urllib.parse
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from servers import comparable, in_ci, policykg_server, quiet_copy
+from servers import comparable, policykg_server, quiet_copy
 
 from policykg.config import bundled_corpus
 from policykg.errors import QueryError
@@ -36,15 +35,6 @@ DOCUMENTS = "SELECT ?d WHERE { ?d a pkg:PolicyDocument } ORDER BY ?d"
 PLACES = PREFIXES + "CONSTRUCT { ?r rdfs:label ?l } WHERE { ?r a pkg:Prefecture ; rdfs:label ?l }"
 # Millions of combinations: runs far past any time limit.
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @dataclass
@@ -287,19 +277,6 @@ def test_front_page_uses_no_outside_assets(serve):
 
 
 # -- the editor in a real browser ----------------------------------------------------------
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium, headless, through Playwright (never a downloaded browser)."""
-    if not shutil.which(CHROMIUM):
-        if in_ci():
-            pytest.fail(f"{CHROMIUM} is not installed: CI must run the browser test")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

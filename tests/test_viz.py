@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 import networkx as nx
@@ -14,15 +12,6 @@ from policykg.commands.viz import draw_network
 from policykg.graph.networks import NETWORKS, build_network
 from policykg.graph.viz import KIND_COLOURS, PRECOMPUTE_ABOVE, draw, external_references
 
-CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Generous: the machine is shared and slow. The tests assert what happens, not how fast.
 WAIT_MS = 120_000
 
@@ -42,31 +31,6 @@ TOOLTIP_SHOWN = """(() => {
   return tip !== null && getComputedStyle(tip).visibility === 'visible';
 })()"""
 DRAWN = "network.body.nodeIndices.filter(id => !network.body.nodes[id].options.hidden).length"
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium (Debian's, never a downloaded one) for the module."""
-    if CHROMIUM is None:
-        if in_ci():
-            pytest.fail("chromium is not installed: CI must run the browser tests")
-        pytest.skip("no chromium (scripts/setup.sh installs it)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if in_ci():
-            pytest.fail("playwright is not installed: CI must run the browser tests")
-        pytest.skip("playwright is not installed")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def open_offline(browser, page_file: Path):
