@@ -8,8 +8,14 @@ actors, which many documents share, go into ``PLACES_GRAPH``; they are
 described the same way by every document, so writing them again changes
 nothing.
 
-Every fact carries ``pkg:inDocument`` and a ``pkg:span`` selector
-(``oa:TextPositionSelector`` + ``oa:TextQuoteSelector``) with the exact text.
+Every fact carries ``pkg:inDocument`` and a ``pkg:span`` selector with its
+offsets and the exact text (``oa:start``, ``oa:end``, ``oa:exact``). The
+selector node has no ``rdf:type``: the range of ``pkg:span`` in
+ontology/core.ttl makes it an ``oa:TextPositionSelector`` and an
+``oa:TextQuoteSelector``, and two type triples per fact were about a seventh
+of a document's triples (issue 7). The inferred graph does not write them
+either (``NOT_MATERIALISED`` in ontology/rules.py): a query reaches a span by
+``pkg:span``, not by its class.
 
 The triples are written as N-Triples text, not as pyoxigraph objects: a plan
 has about 5,000 of them, and making a ``Quad`` of each cost more than
@@ -58,8 +64,6 @@ _XSD_DATE = f"<{XSD}date>"
 _OA_START = f"<{OA}start>"
 _OA_END = f"<{OA}end>"
 _OA_EXACT = f"<{OA}exact>"
-_OA_POSITION = f"<{OA}TextPositionSelector>"
-_OA_QUOTE = f"<{OA}TextQuoteSelector>"
 _ORGANIZATION = f"<{ORG}Organization>"
 _DC_TITLE = f"<{DCTERMS}title>"
 _DC_ISSUED = f"<{DCTERMS}issued>"
@@ -232,7 +236,7 @@ class _Writer:
         )
 
     def fact(self, kind: str, cls: str, span: Span, *extra: object) -> str:
-        """A fact node with its type, document and span selector."""
+        """A fact node with its type, document and span selector (offsets and text, no type)."""
         value = iris.fact_iri(self.iri, kind, span.start, span.end, *extra)
         node = f"<{value}>"
         sel = f"<{iris.span_iri(value)}>"
@@ -241,8 +245,6 @@ class _Writer:
             f"{node} {_TYPE} {pkg(cls)} .\n",
             f"{node} {_IN_DOCUMENT} {self.node} .\n",
             f"{node} {_SPAN} {sel} .\n",
-            f"{sel} {_TYPE} {_OA_POSITION} .\n",
-            f"{sel} {_TYPE} {_OA_QUOTE} .\n",
             f"{sel} {_OA_START} {_int(span.start)} .\n",
             f"{sel} {_OA_END} {_int(span.end)} .\n",
             f"{sel} {_OA_EXACT} {exact} .\n",

@@ -38,6 +38,16 @@ that HermiT agrees with the rules on the bundled plans all the same:
   one graph (the region chain lives in the places graph, the pollutant
   hierarchy in the ontology graph). "Not yet asserted" is a ``MINUS`` over the
   asserted graphs.
+
+Some entailments are left out on purpose (``NOT_MATERIALISED``): every object
+of ``pkg:span`` is an ``oa:TextPositionSelector`` and an
+``oa:TextQuoteSelector`` by the range of ``pkg:span``, and graph/build.py no
+longer asserts those two types because they were about a seventh of a
+document's triples (issue 7). Writing them into the inferred graph instead
+would store the same two triples per fact again, so those classes get no
+rule; a query reaches a span by ``pkg:span``. HermiT still entails the two
+types, and tests/test_reasoning.py checks that it does so for every span node
+and for no other node.
 """
 
 from __future__ import annotations
@@ -54,8 +64,12 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node, URIRef
 
 from policykg.errors import PolicyKGError
-from policykg.ontology.namespaces import INFERRED_GRAPH, PREFIXES
+from policykg.ontology.namespaces import INFERRED_GRAPH, OA, PREFIXES
 from policykg.ontology.vocab import vocab_dir
+
+# Classes the core entails members of that the inferred graph does not hold (see above):
+# one member per fact, which is what dropping their asserted types saved.
+NOT_MATERIALISED: frozenset[str] = frozenset({OA + "TextPositionSelector", OA + "TextQuoteSelector"})
 
 
 class RuleError(PolicyKGError):
@@ -303,9 +317,11 @@ def _construct(head: str, body: str) -> str:
     return f"CONSTRUCT {{ {head} }}\nWHERE {{\n  {body}\n}}"
 
 
-def compile_rules(tbox: TBox, exclude_graph: str = INFERRED_GRAPH) -> list[Rule]:
+def compile_rules(
+    tbox: TBox, exclude_graph: str = INFERRED_GRAPH, skip: frozenset[str] = NOT_MATERIALISED
+) -> list[Rule]:
     """Every rule of the TBox, reading every graph but ``exclude_graph``: properties first,
-    then classes, each in IRI order."""
+    then classes, each in IRI order; none for the classes in ``skip``."""
     compiler = _Compiler(tbox, exclude_graph)
     out: list[Rule] = []
     for prop in sorted(tbox.object_properties):
@@ -317,6 +333,8 @@ def compile_rules(tbox: TBox, exclude_graph: str = INFERRED_GRAPH) -> list[Rule]
         )
         out.append(Rule(short(str(prop)), str(prop), "property", _construct(f"?s <{prop}> ?o", body)))
     for cls in sorted(tbox.classes):
+        if str(cls) in skip:
+            continue
         alternatives = compiler.members(cls, "?x", definitions=True, strict=True)
         if not alternatives:
             continue

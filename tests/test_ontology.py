@@ -23,6 +23,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from policykg.errors import PolicyKGError
 from policykg.ontology.namespaces import PKG, VOCAB, concept_iri
 from policykg.ontology.reasoning import check_consistency, core_path, load_core
+from policykg.ontology.rules import TBox
 from policykg.ontology.vocab import load_vocabularies, vocab_dir, vocabulary
 
 ONTOLOGY = vocab_dir().parent
@@ -625,7 +626,7 @@ SPAN = """
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix id: <https://w3id.org/policykg/id/> .
 id:d a pkg:PolicyDocument .
-id:s a oa:TextPositionSelector, oa:TextQuoteSelector ; oa:start {start} ; oa:end 27 ;
+id:s oa:start {start} ; oa:end 27 ;  # no type, as the builder writes it: pkg:span's range gives it
     oa:exact "PM2.5年均浓度不高于23微克/立方米" .
 id:m a pkg:Measure ; pkg:inDocument id:d ; pkg:span id:s .
 id:t a pkg:Target ; pkg:ofMeasure id:m ; pkg:span id:s ; pkg:year 2021 ;
@@ -656,6 +657,27 @@ def test_data_shapes_reject_a_reversed_span(shapes):
     conforms, text = _validate(rdflib.Graph().parse(data=data, format="turtle"), shapes)
     assert not conforms
     assert "LessThanOrEqualsConstraintComponent" in text and "Focus Node: id:s" in text
+
+
+def test_data_shapes_check_an_untyped_span_as_the_object_of_pkg_span(shapes):
+    """The span shape targets the objects of pkg:span, not a class: a span without a type
+    and without its quote is still a violation."""
+    data = SPAN.replace("{start}", "5").replace("{unit}", UNIT)
+    data = data.replace('oa:exact "PM2.5年均浓度不高于23微克/立方米"', "oa:start 5")  # and no quote
+    graph = rdflib.Graph().parse(data=data, format="turtle")
+    assert not list(graph.objects(rdflib.URIRef("https://w3id.org/policykg/id/s"), RDF.type))
+    conforms, text = _validate(graph, shapes)
+    assert not conforms
+    assert "Focus Node: id:s" in text and "oa:exact" in text
+
+
+def test_the_range_of_span_makes_a_span_both_selectors(core):
+    """What the builder does not assert is in the core: the rule compiler reads pkg:span's
+    range as both selector classes (tests/test_reasoning.py: so does HermiT, on every span)."""
+    oa = rdflib.Namespace("http://www.w3.org/ns/oa#")
+    tbox = TBox(core)
+    [range_] = list(core.objects(P.span, RDFS.range))
+    assert {oa.TextPositionSelector, oa.TextQuoteSelector} <= tbox.entailed_by(range_)
 
 
 def test_data_shapes_reject_a_department_without_region(shapes):

@@ -79,6 +79,25 @@ def test_a_measure_without_its_span_and_a_department_without_its_function(plan) 
     }
 
 
+def test_spans_have_no_type_and_the_plan_validates(plan) -> None:
+    """The builder writes no rdf:type on a span node (pkg:span's range gives it); the span
+    shape finds every span as an object of pkg:span all the same."""
+    _, graph = plan
+    spans = {q.object for q in graph.quads if q.predicate.value == PKG + "span"}
+    assert len(spans) > 20
+    assert not [q for q in graph.quads if q.subject in spans and q.predicate == TYPE]
+    assert validate_graph(graph) == []
+    tampered = _copy(graph)
+    exact = next(q for q in graph.quads if q.predicate.value == OA + "exact")
+    tampered.quads = [q for q in graph.quads if q != exact]
+    [violation] = validate_graph(tampered)
+    assert (violation.shape, violation.path, violation.focus) == (
+        "SpanShape",
+        "oa:exact",
+        exact.subject.value,
+    )
+
+
 def test_a_span_that_ends_before_it_starts_is_a_violation(plan) -> None:
     _, graph = plan
     baseline = validate_graph(graph)
