@@ -43,6 +43,10 @@ from policykg.loaders.extract.facts import DocumentFacts
 from policykg.ontology.namespaces import DCTERMS, OA, ORG, PKG, PLACES_GRAPH, RDF, RDFS, XSD
 from policykg.ontology.vocab import vocabulary
 
+# The shape of the RDF written here: part of every document's build version, so that a
+# change of IRIs or triples rebuilds stored documents (2: one role per body, untyped spans).
+GRAPH_VERSION = "2"
+
 # Bodies that carry a share of the work (SCHEMA.md's "duties"): the pairs of
 # these that act on one measure are the co-responsibility edges.
 DUTY_ROLES = frozenset({"lead", "cooperate", "joint"})
@@ -347,7 +351,8 @@ class _Writer:
     def roles(self) -> None:
         roles = vocabulary("role")
         for a in self.facts.actors:
-            node = self.fact("role", "ActorRole", a.span, a.role)
+            # the function too: one word can name several bodies (公检法), each its own role
+            node = self.fact("role", "ActorRole", a.span, a.role, a.function)
             actor = self.actor(a.function)
             self.add(node, pkg("actor"), actor)
             self.add(node, pkg("role"), concept("role", a.role))

@@ -27,7 +27,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from policykg.errors import InputError, PolicyKGError
 from policykg.graph import iris
-from policykg.graph.build import DocumentGraph, document_quads
+from policykg.graph.build import GRAPH_VERSION, DocumentGraph, document_quads
 from policykg.graph.store import Store
 from policykg.loaders.extract import EXTRACTOR_VERSION, extract
 from policykg.loaders.formats import SUPPORTED_SUFFIXES, UNSUPPORTED
@@ -162,8 +162,8 @@ def load_manifests(found: Collected, manifest: Path | None) -> tuple[Manifest, l
 
 
 def build_version() -> str:
-    """What a stored document must have been built with to count as unchanged."""
-    return f"{EXTRACTOR_VERSION}+{vocabulary_version()}"
+    """What a stored document must have been built with to count as unchanged: extractor, RDF, vocabularies."""
+    return f"{EXTRACTOR_VERSION}+{GRAPH_VERSION}+{vocabulary_version()}"
 
 
 def file_checksum(path: Path) -> str:

@@ -416,11 +416,6 @@ def test_the_store_check_names_a_subject_with_two_values_of_a_functional_propert
     assert "inconsistent" in sample[1].message and role in sample[1].message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph/build.py mints one ActorRole IRI for several bodies named by one word (公检法 in "
-    "鹿城区's summary): the functional pkg:actor then has three values. Reported to the builder's owner.",
-)
 def test_the_bundled_store_passes_the_store_check(store: Store):
     assert check_store(store, sample=0) == []
 
