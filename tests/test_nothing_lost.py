@@ -216,12 +216,17 @@ def test_a_build_killed_part_way_leaves_every_document_old_or_new(tmp_path: Path
 # -- killed during a bulk load (documents new to the store) ------------------------------------
 
 
-def test_a_store_left_mid_bulk_load_is_refused_then_recovered(tmp_path: Path) -> None:
+def _clean_build(tmp_path: Path) -> tuple[Path, dict[str, tuple[int, str]]]:
+    """The plans of version 0 and the fingerprints of their uninterrupted build."""
     folder = tmp_path / "plans"
     _corpus(folder, 0)
     clean = Store(tmp_path / "clean")
     build([folder], clean, workers=1, validate=False)
-    expected = _fingerprints(clean)
+    return folder, _fingerprints(clean)
+
+
+def test_a_store_left_mid_bulk_load_is_refused_then_recovered(tmp_path: Path) -> None:
+    folder, expected = _clean_build(tmp_path)
 
     # What a kill inside ``add_new_documents`` leaves: the names of the batch, part of its triples.
     store = Store(tmp_path / "store")
@@ -254,12 +259,7 @@ def test_a_store_left_mid_bulk_load_is_refused_then_recovered(tmp_path: Path) ->
 
 
 def test_a_first_build_killed_at_any_moment_leaves_nothing_half_written(tmp_path: Path) -> None:
-    folder = tmp_path / "plans"
-    _corpus(folder, 0)
-    clean = Store(tmp_path / "clean")
-    build([folder], clean, workers=1, validate=False)
-    expected = _fingerprints(clean)
-    del clean
+    folder, expected = _clean_build(tmp_path)
     for delay in (2.0, 3.5, 5.0):  # before, during or after the load of the batch: each must be safe
         store_dir = tmp_path / f"store-{delay}"
         process = subprocess.Popen(
