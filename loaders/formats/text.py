@@ -10,7 +10,7 @@ before it reached us and is refused, and so are bytes that are not text.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from functools import cache
 from pathlib import Path
 
@@ -86,6 +86,11 @@ def readable(text: str) -> bool:
     return non_ascii <= 0.05 * len(text[:20000]) or common_share(text) >= MIN_COMMON_SHARE
 
 
+# Unicode categories Cc and Cs (controls, lone surrogates) but for \t \n \v \f \r and ESC, as one
+# character class: counting with unicodedata.category took 0.7 ms a plan, the class 0.05.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def checked(text: str, path: Path | str) -> str:
     """Refuse text that is damaged (replacement characters) or not text (control characters)."""
     if not text.strip():
@@ -95,9 +100,7 @@ def checked(text: str, path: Path | str) -> str:
         raise InputError(
             path, f"undecodable bytes ({replacements} replacement characters: the text was damaged)"
         )
-    controls = sum(
-        1 for ch in text if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r\f\v\x1b"
-    )
+    controls = len(_CONTROL.findall(text))
     if controls > MAX_CONTROL_SHARE * len(text):
         raise InputError(path, "not text (binary content)")
     return text
