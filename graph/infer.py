@@ -1,26 +1,49 @@
-"""Materialise what the ontology entails into the named graph ``INFERRED_GRAPH``.
+"""Materialise what the ontology entails, where plain SPARQL on any store sees it.
 
-``materialise(store)`` runs the SPARQL rules that ``ontology/rules.py``
-compiles from the OWL core (defined classes such as ``pkg:AirMeasure``,
-inferred types, super-properties such as ``pkg:involvesActor``, the transitive
-``pkg:withinRegion``) over the asserted graphs and replaces the inferred graph
-with what they derive, in one transaction. So plain SPARQL on any store sees
-the inferences: the embedded store, and every server `policykg push` copies
-the named graphs to. Nothing in the inferred graph is also asserted; the graph
-can be dropped and computed again at any time.
+The rules are the SPARQL CONSTRUCT queries ``ontology/rules.py`` compiles from
+the OWL core (defined classes such as ``pkg:AirMeasure``, inferred types,
+super-properties such as ``pkg:involvesActor``, the transitive
+``pkg:withinRegion``). They run in two places, neither of which grows with the
+store:
 
-The graph carries one bookkeeping triple, ``<INFERRED_GRAPH> pkg:inferredFrom
-"digest"``: a digest of what it was computed from (every named graph's IRI,
-size, checksum and build version, and the rules), so that a build that changed
-nothing does not run the rules again.
+- **per document, in the worker** that made its graph: ``DocumentReasoner``
+  holds the ontology and vocabulary triples the rules read in an in-memory
+  store, adds the document's triples and the place triples it carries, runs
+  the rules and keeps what is new about the document's own nodes (its IRI and
+  the facts minted under it), plus anything else the document alone entails.
+  The store writes that into the document's companion graph
+  (``store.inferred_graph_of``: ``INFERRED_GRAPH/doc/KEY``) in the same
+  transaction or bulk load as the document, so replacing or dropping a
+  document replaces its inferences with it, and a killed build leaves both
+  old or both new.
+- **once for the shared graphs**, after each build: ``materialise`` runs the
+  rules over the places and ontology graphs alone (the region hierarchy's
+  ``pkg:withinRegion``, ``skos:broaderTransitive``, types of regions, bodies
+  and concepts) and replaces ``INFERRED_GRAPH`` with what they derive, in one
+  transaction. That graph carries one bookkeeping triple, ``<INFERRED_GRAPH>
+  pkg:inferredFrom "digest"``: the digest of the two graphs' sizes and the
+  rules, so that a build that added no place does not run them again.
+
+Facts are minted under their document's IRI (graph/iris.py) and the rules read
+asserted triples only, so everything a rule needs to derive something about a
+document's node is in that document's graph, the places it carries and the
+ontology: the union of the per-document and shared inferences is what the
+rules derive from the whole store at once. ``derive(store)`` is that
+whole-store computation, kept as the oracle (tests/test_infer_per_document.py,
+``policykg ontology infer --check``); it does not scale (10,000 plans did not
+finish in 180 s). Nothing in an inferred graph is also asserted; a rules
+change is part of every document's build version (``pipeline.build_version``),
+so the next build rebuilds every document and its inferences.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -29,19 +52,22 @@ from rdflib.namespace import OWL, RDF
 
 from policykg.errors import PolicyKGError, StoreError
 from policykg.graph.build import DocumentGraph
-from policykg.graph.store import Store
+from policykg.graph.store import Store, is_inferred_graph, ontology_files
 from policykg.ontology.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PKG, PLACES_GRAPH
-from policykg.ontology.rules import Rule, TBox, rules, short
+from policykg.ontology.rules import Rule, TBox, rules, rules_digest, short
 
 if TYPE_CHECKING:
     from policykg.ontology.check import Problem
 
 INFERRED_FROM = PKG + "inferredFrom"
+_RDF_TYPE = str(RDF.type)
+_ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
+_PLACES = ox.NamedNode(PLACES_GRAPH)
 
 
 @dataclass
 class InferenceReport:
-    """What one materialisation did: triples per rule, or that nothing had changed."""
+    """What one materialisation of the shared inferred graph did: triples per rule, or that nothing had changed."""
 
     counts: Counter = field(default_factory=Counter)  # rule name -> triples derived
     skipped: bool = False  # the inferred graph was already computed from the same input
@@ -53,28 +79,135 @@ class InferenceReport:
 
     def summary(self) -> str:
         if self.skipped:
-            return "inferred graph up to date"
-        return f"{self.total} inferred triples from {len(self.counts)} rules in {self.seconds:.1f} s"
+            return "shared inferred graph up to date"
+        return f"{self.total} shared inferred triples from {len(self.counts)} rules in {self.seconds:.1f} s"
 
 
-def input_digest(store: Store, ruleset: list[Rule]) -> str:
-    """A digest of everything the rules read: each asserted graph's size and build identity, and the rules."""
-    _, sizes = store.select(
-        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{INFERRED_GRAPH}>) }} "
-        "GROUP BY ?g ORDER BY ?g",
+def _ntriples(triples: set[ox.Triple]) -> str:
+    """N-Triples text, sorted: the same inferences give the same text."""
+    return "".join(sorted(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples))
+
+
+def _run(rule_list: list[Rule], query) -> tuple[set[ox.Triple], Counter]:
+    """Every triple the rules derive through ``query`` (a function of the SPARQL text), and how many per rule."""
+    triples: set[ox.Triple] = set()
+    counts: Counter = Counter()
+    for rule in rule_list:
+        results = query(rule.sparql)
+        if not isinstance(results, ox.QueryTriples):
+            raise StoreError(f"rule {rule.name} is not a CONSTRUCT query")
+        found = set(results)
+        counts[rule.name] = len(found)
+        triples |= found
+    return triples, counts
+
+
+# -- per document ---------------------------------------------------------------------------
+
+
+class DocumentReasoner:
+    """The rules over one document at a time, in memory: one per worker process (``reasoner()``).
+
+    The in-memory store keeps the ontology triples the rules can read (those
+    whose predicate a rule names) in the ontology graph; each document and
+    its places are added to two graphs of their own, reasoned over and
+    removed again, so the ontology is parsed once per process, not per
+    document.
+    """
+
+    def __init__(self, core: str | None = None) -> None:
+        self.rules = rules(core, exclude_graph=None)  # the store holds asserted triples only
+        self._by_head = {rule.head: rule for rule in self.rules}
+        self.store = ox.Store()
+        named = set(re.findall(r"<([^>]+)>", " ".join(rule.sparql for rule in self.rules))) | {_RDF_TYPE}
+        self._read = frozenset(f"<{iri}>" for iri in named)  # predicates as N-Triples
+        self.store.extend(
+            ox.Quad(t.subject, t.predicate, t.object, _ONTOLOGY)
+            for path in ontology_files()
+            for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+            if t.predicate.value in named
+        )
+        # What the ontology entails alone (skos:broaderTransitive …) is the shared graph's.
+        self.ontology_entails, _ = self._derive([_ONTOLOGY])
+
+    def _derive(
+        self, graphs: list[ox.NamedNode] | None, only: list[Rule] | None = None
+    ) -> tuple[set, Counter]:
+        def query(sparql: str):
+            if graphs is None:
+                return self.store.query(sparql, use_default_graph_as_union=True)
+            return self.store.query(sparql, default_graph=graphs)
+
+        return _run(self.rules if only is None else only, query)
+
+    def _readable(self, ntriples: str) -> str:
+        """The lines of N-Triples text whose predicate some rule names: no other can match a rule
+        (no rule has a variable predicate), and spans' offsets and quotes are half of a document."""
+        read = self._read
+        return "".join(line for line in ntriples.splitlines(keepends=True) if line.split(" ", 2)[1] in read)
+
+    def infer(self, graph: DocumentGraph) -> str:
+        """What the rules derive from one document, as N-Triples: the content of its inferred graph.
+
+        Kept: every new triple about the document or a node minted under its
+        IRI, and any other triple the document entails that its places and
+        the ontology do not entail alone (those are the shared graph's).
+        """
+        doc = ox.NamedNode(graph.iri)
+        prefix = graph.iri + "/"
+        try:
+            self.store.load(self._readable(graph.triples), format=ox.RdfFormat.N_TRIPLES, to_graph=doc)
+            self.store.load(
+                self._readable(graph.place_triples), format=ox.RdfFormat.N_TRIPLES, to_graph=_PLACES
+            )
+            derived, _ = self._derive(None)
+            own = {t for t in derived if t.subject.value == graph.iri or t.subject.value.startswith(prefix)}
+            others = derived - own - self.ontology_entails
+            if others:  # a region's chain and the like: entailed by the shared graphs alone?
+                heads = {
+                    t.object.value if t.predicate.value == _RDF_TYPE else t.predicate.value for t in others
+                }
+                shared, _ = self._derive([_ONTOLOGY, _PLACES], [self._by_head[h] for h in sorted(heads)])
+                others -= shared
+        finally:
+            self.store.remove_graph(doc)
+            self.store.remove_graph(_PLACES)
+        return _ntriples(own | others)
+
+
+@cache
+def reasoner() -> DocumentReasoner:
+    """This process's ``DocumentReasoner`` (made on first use: it parses the ontology)."""
+    return DocumentReasoner()
+
+
+def infer_document(graph: DocumentGraph) -> str:
+    """What the rules derive from one document (N-Triples): see ``DocumentReasoner.infer``."""
+    return reasoner().infer(graph)
+
+
+# -- the shared graphs ----------------------------------------------------------------------
+
+
+def _shared_digest(store: Store) -> str:
+    """A digest of what the shared inferences are computed from: the places and ontology graphs and the rules.
+
+    The places graph only ever grows (documents add regions and bodies, described
+    the same way by each) and the ontology graph is replaced whole with a new
+    vocabulary version, which changes its size or its version triple: sizes suffice.
+    """
+    _, rows = store.select(
+        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ <{PLACES_GRAPH}> <{ONTOLOGY_GRAPH}> }} "
+        "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
         {},
     )
-    _, builds = store.select(
-        f"SELECT ?d ?sum ?ver WHERE {{ GRAPH ?d {{ ?d <{PKG}checksum> ?sum . "
-        f"OPTIONAL {{ ?d <{PKG}buildVersion> ?ver }} }} }} ORDER BY ?d",
+    _, version = store.select(
+        f"SELECT ?v WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_GRAPH}> <{PKG}vocabularyVersion> ?v }} }}",
         {},
     )
-    digest = hashlib.sha256()
-    for row in [*sizes, *builds]:
+    digest = hashlib.sha256(rules_digest().encode("utf-8"))
+    for row in [*rows, *version]:
         digest.update("|".join(f"{k}={v['value']}" for k, v in sorted(row.items())).encode("utf-8"))
-        digest.update(b"\n")
-    for rule in ruleset:
-        digest.update(rule.sparql.encode("utf-8"))
     return digest.hexdigest()[:32]
 
 
@@ -85,39 +218,56 @@ def _stored_digest(store: Store) -> str | None:
     return rows[0]["v"]["value"] if rows else None
 
 
-def derive(store: Store, ruleset: list[Rule] | None = None) -> tuple[set[ox.Triple], Counter]:
-    """Every triple the rules derive from the asserted graphs of ``store``, and how many per rule."""
-    triples: set[ox.Triple] = set()
-    counts: Counter = Counter()
-    for rule in ruleset if ruleset is not None else rules():
-        results = store.query(rule.sparql)
-        if not isinstance(results, ox.QueryTriples):
-            raise StoreError(f"rule {rule.name} is not a CONSTRUCT query")
-        found = set(results)
-        counts[rule.name] = len(found)
-        triples |= found
-    return triples, counts
+def derive_shared(store: Store) -> tuple[set[ox.Triple], Counter]:
+    """What the rules derive from the places and ontology graphs of ``store`` alone."""
+    ruleset = rules(exclude_graph=None)  # two asserted graphs as the default graph: no filters needed
+    return _run(ruleset, lambda sparql: store.query(sparql, default_graphs=[PLACES_GRAPH, ONTOLOGY_GRAPH]))
 
 
 def materialise(store: Store, *, force: bool = False) -> InferenceReport:
-    """Replace the inferred graph of ``store`` with what the rules derive, atomically.
+    """Replace the shared inferred graph of ``store`` with what the shared graphs entail, atomically.
 
-    Skipped when the graph was computed from the same asserted graphs and rules,
-    unless ``force``.
+    Skipped when it was computed from the same places, ontology and rules, unless
+    ``force``. The documents' own inferences are written with each document.
     """
     started = time.monotonic()
-    ruleset = rules()
-    digest = input_digest(store, ruleset)
+    digest = _shared_digest(store)
     if not force and _stored_digest(store) == digest:
         return InferenceReport(skipped=True, seconds=time.monotonic() - started)
-    triples, counts = derive(store, ruleset)
-    graph = ox.NamedNode(INFERRED_GRAPH)
-    triples.add(ox.Triple(graph, ox.NamedNode(INFERRED_FROM), ox.Literal(digest)))
-    text = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in sorted(triples, key=str))
-    # The store's one-transaction replacement of a named graph: readers see the old
-    # inferred graph or the new one, never none.
-    store.replace_document(DocumentGraph(INFERRED_GRAPH, triples=text))
+    triples, counts = derive_shared(store)
+    triples.add(ox.Triple(ox.NamedNode(INFERRED_GRAPH), ox.NamedNode(INFERRED_FROM), ox.Literal(digest)))
+    # One transaction: readers see the old shared inferences or the new ones, never none.
+    store.replace_graph(INFERRED_GRAPH, _ntriples(triples))
     return InferenceReport(counts=counts, seconds=time.monotonic() - started)
+
+
+# -- the whole store at once: the oracle ----------------------------------------------------
+
+
+def derive(store: Store, ruleset: list[Rule] | None = None) -> tuple[set[ox.Triple], Counter]:
+    """Every triple the rules derive from all the asserted graphs of ``store`` at once, and how many per rule.
+
+    The oracle the per-document inferences are checked against; slow on a large store.
+    """
+    return _run(ruleset if ruleset is not None else rules(), store.query)
+
+
+def stored_inferences(store: Store) -> set[ox.Triple]:
+    """Every triple of every inferred graph of ``store`` (shared and per document), without the bookkeeping."""
+    return {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in store.quads()
+        if isinstance(q.graph_name, ox.NamedNode)
+        and is_inferred_graph(q.graph_name.value)
+        and q.predicate.value != INFERRED_FROM
+    }
+
+
+def compare_with_whole_store(store: Store) -> tuple[set[ox.Triple], set[ox.Triple]]:
+    """(missing, extra): what the whole-store rules derive that no inferred graph holds, and the reverse."""
+    stored = stored_inferences(store)
+    oracle, _ = derive(store)
+    return oracle - stored, stored - oracle
 
 
 # -- checks of a store ---------------------------------------------------------------------
@@ -134,9 +284,8 @@ def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
 
 
 def asserted_documents(store: Store) -> list[str]:
-    """IRIs of the document graphs (neither the ontology, the places nor the inferred graph)."""
-    special = {ONTOLOGY_GRAPH, PLACES_GRAPH, INFERRED_GRAPH}
-    return sorted(g for g in store.graphs() if g not in special)
+    """IRIs of the document graphs (neither the ontology, the places nor an inferred graph)."""
+    return store.document_graphs()
 
 
 def store_sample(store: Store, documents: list[str]) -> rdflib.Graph:
@@ -190,7 +339,7 @@ def functional_problems(store: Store) -> list[Problem]:
     for prop in functional:
         _, rows = store.select(
             f"SELECT ?s (COUNT(DISTINCT ?o) AS ?n) (GROUP_CONCAT(DISTINCT STR(?o); separator=' ') AS ?values) "
-            f"WHERE {{ GRAPH ?g {{ ?s <{prop}> ?o }} FILTER (?g != <{INFERRED_GRAPH}> && isIRI(?o)) }} "
+            f'WHERE {{ GRAPH ?g {{ ?s <{prop}> ?o }} FILTER (!STRSTARTS(STR(?g), "{INFERRED_GRAPH}") && isIRI(?o)) }} '
             "GROUP BY ?s HAVING (COUNT(DISTINCT ?o) > 1) ORDER BY ?s",
             {},
         )

@@ -17,6 +17,12 @@ killed part way:
   left there was killed mid-load: queries refuse it with a clear message,
   and ``recover`` (which every build runs first) drops those graphs, which
   were not in the store before.
+
+What the ontology entails from a document (``graph/infer.py``) lives in a
+companion graph, ``inferred_graph_of(document)`` (``INFERRED_GRAPH/doc/KEY``),
+written and dropped with the document by every one of these ways in: the same
+transaction, the same bulk load, the same recovery. So a document and its
+inferences are always of the same build.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from policykg.errors import QueryError, StoreError
 from policykg.graph.binding import substitute
 from policykg.graph.build import DocumentGraph
 from policykg.ontology.namespaces import (
+    DATA,
     INFERRED_GRAPH,
     LOADING_GRAPH,
     ONTOLOGY_GRAPH,
@@ -49,6 +56,21 @@ _SPECIAL_GRAPHS = frozenset({ONTOLOGY_GRAPH, PLACES_GRAPH, INFERRED_GRAPH, LOADI
 _EXPORT_FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "turtle": ox.RdfFormat.TURTLE}
 
 
+def inferred_graph_of(graph_iri: str) -> str:
+    """Name of the graph holding what the rules derive from one document's graph.
+
+    ``…/graph/inferred/doc/KEY`` for the document ``…/id/doc/KEY``: under
+    ``INFERRED_GRAPH``, so that one prefix tells every inferred graph from the
+    asserted ones (``FILTER (!STRSTARTS(STR(?g), INFERRED_GRAPH))``).
+    """
+    return f"{INFERRED_GRAPH}/{graph_iri.removeprefix(DATA)}"
+
+
+def is_inferred_graph(graph_iri: str) -> bool:
+    """Whether a graph holds inferences: the shared ``INFERRED_GRAPH`` or a document's companion."""
+    return graph_iri == INFERRED_GRAPH or graph_iri.startswith(INFERRED_GRAPH + "/")
+
+
 def ontology_files() -> list[Path]:
     """The OWL core and every SKOS vocabulary, as shipped in the package."""
     root = Path(str(resources.files("policykg.ontology")))
@@ -57,6 +79,13 @@ def ontology_files() -> list[Path]:
 
 def _ntriples(quads: Iterable[ox.Quad]) -> str:
     return "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+
+
+def _trig(graph: DocumentGraph, inferred: str) -> str:
+    """A document's graph, its places and its inferred graph as TriG."""
+    if not inferred:
+        return graph.trig()
+    return f"{graph.trig()}<{inferred_graph_of(graph.iri)}> {{\n{inferred}\n}}\n"
 
 
 class Store:
@@ -100,33 +129,48 @@ class Store:
         self._replace(ONTOLOGY_GRAPH, quads, [])
         return True
 
-    def replace_document(self, graph: DocumentGraph) -> None:
-        """Replace one document's named graph, atomically, and add its places.
+    def replace_document(self, graph: DocumentGraph, inferred: str = "") -> None:
+        """Replace one document's named graph and its inferred graph, atomically, and add its places.
 
-        Only this process writes (RocksDB locks the folder), so a graph that is
-        not in the store now cannot appear before the load: loading it is the
-        same as dropping and inserting it, in one transaction as well.
+        ``inferred``: what the rules derive from the document (N-Triples text,
+        ``graph.infer.DocumentReasoner``); whatever the companion graph held
+        before goes. Only this process writes (RocksDB locks the folder), so
+        graphs that are not in the store now cannot appear before the load:
+        loading them is the same as dropping and inserting them, in one
+        transaction as well.
         """
-        if self._store.contains_named_graph(ox.NamedNode(graph.iri)):
-            self._update(graph.iri, graph.triples, graph.place_triples)
+        companion = inferred_graph_of(graph.iri)
+        if self._store.contains_named_graph(ox.NamedNode(graph.iri)) or self._store.contains_named_graph(
+            ox.NamedNode(companion)
+        ):
+            self._update(graph.iri, graph.triples, graph.place_triples, inferred)
             return
         try:
-            self._store.load(graph.trig(), format=ox.RdfFormat.TRIG)
+            self._store.load(_trig(graph, inferred), format=ox.RdfFormat.TRIG)
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"{self.path}: could not write graph {graph.iri} ({exc})") from exc
 
-    def add_new_documents(self, graphs: list[DocumentGraph]) -> None:
-        """Bulk-load documents that are not in the store yet (see the module docstring).
+    def replace_graph(self, graph_iri: str, triples: str) -> None:
+        """Replace one named graph that is no document's (the shared inferred graph), atomically."""
+        self._update(graph_iri, triples, "")
+
+    def add_new_documents(self, graphs: list[DocumentGraph], inferred: list[str] | None = None) -> None:
+        """Bulk-load documents that are not in the store yet, with their inferred graphs
+        (``inferred[i]`` for ``graphs[i]``; see the module docstring).
 
         The caller must know they are new (``has_document``); a graph already
         in the store would get the new triples on top of its old ones.
         """
         if not graphs:
             return
+        inferred = inferred if inferred is not None else [""] * len(graphs)
+        if len(inferred) != len(graphs):
+            raise ValueError(f"{len(graphs)} documents but {len(inferred)} inferred graphs")
         loading = [ox.Quad(_LOADING, _LOADS, ox.NamedNode(g.iri), _LOADING) for g in graphs]
         try:
             self._store.extend(loading)  # one transaction: from here on a kill is recoverable
-            self._store.bulk_load("".join(g.trig() for g in graphs), format=ox.RdfFormat.TRIG)
+            text = "".join(_trig(g, more) for g, more in zip(graphs, inferred, strict=True))
+            self._store.bulk_load(text, format=ox.RdfFormat.TRIG)
             self.flush()
             self._store.update(f"DROP SILENT GRAPH <{LOADING_GRAPH}>")
         except (OSError, SyntaxError, ValueError) as exc:
@@ -144,10 +188,14 @@ class Store:
         return sorted(q.object.value for q in self._store.quads_for_pattern(_LOADING, _LOADS, None, _LOADING))
 
     def recover(self) -> list[str]:
-        """Drop the documents a killed bulk load left incomplete, in one transaction; their IRIs."""
+        """Drop the documents a killed bulk load left incomplete, and their inferred graphs,
+        in one transaction; their IRIs."""
         broken = self.interrupted()
         if broken:
-            drops = "".join(f"DROP SILENT GRAPH <{iri}> ;\n" for iri in broken)
+            drops = "".join(
+                f"DROP SILENT GRAPH <{iri}> ;\nDROP SILENT GRAPH <{inferred_graph_of(iri)}> ;\n"
+                for iri in broken
+            )
             self._store.update(f"{drops}DROP SILENT GRAPH <{LOADING_GRAPH}>")
             self.flush()
         return broken
@@ -155,11 +203,16 @@ class Store:
     def _replace(self, graph_iri: str, quads: Iterable[ox.Quad], places: Iterable[ox.Quad]) -> None:
         self._update(graph_iri, _ntriples(quads), _ntriples(places))
 
-    def _update(self, graph_iri: str, triples: str, place_triples: str) -> None:
-        """Drop a graph and insert its new triples and places (N-Triples text) in one update."""
+    def _update(self, graph_iri: str, triples: str, place_triples: str, inferred: str | None = None) -> None:
+        """Drop a graph and insert its new triples and places (N-Triples text) in one update;
+        with ``inferred``, the same for its inferred graph (a document's)."""
+        drop, insert = f"DROP SILENT GRAPH <{graph_iri}> ;\n", ""
+        if inferred is not None:
+            companion = inferred_graph_of(graph_iri)
+            drop += f"DROP SILENT GRAPH <{companion}> ;\n"
+            insert = f"GRAPH <{companion}> {{\n{inferred}\n}}\n"
         update = (
-            f"DROP SILENT GRAPH <{graph_iri}> ;\n"
-            f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{triples}\n}}\n"
+            f"{drop}INSERT DATA {{ GRAPH <{graph_iri}> {{\n{triples}\n}}\n{insert}"
             f"GRAPH <{PLACES_GRAPH}> {{\n{place_triples}\n}} }}"
         )
         try:
@@ -168,8 +221,10 @@ class Store:
             raise StoreError(f"{self.path}: could not write graph {graph_iri} ({exc})") from exc
 
     def remove_document(self, graph_iri: str) -> None:
-        """Drop one document's graph."""
-        self._store.update(f"DROP SILENT GRAPH <{graph_iri}>")
+        """Drop one document's graph and its inferred graph, in one update."""
+        self._store.update(
+            f"DROP SILENT GRAPH <{graph_iri}> ;\nDROP SILENT GRAPH <{inferred_graph_of(graph_iri)}>"
+        )
 
     def optimize(self) -> None:
         """Compact the database: after a large build, questions read fewer, sorted files."""
@@ -182,8 +237,14 @@ class Store:
             self._store.flush()
 
     # -- reading ---------------------------------------------------------------
-    def query(self, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None):
-        """Run a SPARQL query over the union of all graphs (pyoxigraph results)."""
+    def query(
+        self,
+        sparql: str,
+        bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
+        *,
+        default_graphs: list[str] | None = None,
+    ):
+        """Run a SPARQL query over the union of all graphs, or of ``default_graphs`` (pyoxigraph results)."""
         if bindings:
             sparql = substitute(sparql, bindings)
         if broken := self.interrupted():
@@ -192,6 +253,8 @@ class Store:
                 " run `policykg build` again to finish it"
             )
         try:
+            if default_graphs is not None:
+                return self._store.query(sparql, default_graph=[ox.NamedNode(g) for g in default_graphs])
             return self._store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
@@ -219,8 +282,12 @@ class Store:
         return ox.serialize(results, format=ox.RdfFormat.TURTLE) or b""
 
     def document_graphs(self) -> list[str]:
-        """IRIs of every document graph in the store."""
-        return sorted(g.value for g in self._store.named_graphs() if g.value not in _SPECIAL_GRAPHS)
+        """IRIs of every document graph in the store (no shared graph, no inferred graph)."""
+        return sorted(
+            g.value
+            for g in self._store.named_graphs()
+            if g.value not in _SPECIAL_GRAPHS and not is_inferred_graph(g.value)
+        )
 
     def graphs(self) -> Iterator[str]:
         """IRIs of every named graph."""

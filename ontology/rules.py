@@ -1,4 +1,4 @@
-"""SPARQL rules compiled from the OWL core: what `policykg build` materialises.
+"""SPARQL rules compiled from the OWL core: what `policykg build` materialises (graph/infer.py).
 
 HermiT is far too slow for tens of thousands of documents, so the store is never
 handed to a reasoner. Instead the axioms of ``core.ttl`` that add facts to data
@@ -28,16 +28,19 @@ that HermiT agrees with the rules on the bundled plans all the same:
   told that distinct IRIs are distinct individuals; graph/iris.py mints one IRI
   per body (function and region), so the reasoning sample states
   ``owl:AllDifferent`` for the departments.
-- **Asserted input only.** The rules never read the inferred graph they write,
-  so a replaced document's old inferences cannot keep themselves alive (an old
-  ``pkg:involvesActor`` would otherwise derive itself again). A pattern on
-  something a rule writes (``rdf:type``, ``pkg:involvesActor``,
-  ``pkg:withinRegion`` …) reads ``GRAPH ?g { … } FILTER (?g != inferred)``; any
-  other pattern reads the union of the graphs as it is, which is the same
-  thing and several times quicker. Such a transitive chain is followed within
-  one graph (the region chain lives in the places graph, the pollutant
+- **Asserted input only.** The rules never read the inferred graphs they write
+  (``INFERRED_GRAPH`` and every ``INFERRED_GRAPH/…`` of a document), so a
+  replaced document's old inferences cannot keep themselves alive (an old
+  ``pkg:involvesActor`` would otherwise derive itself again). On a built store a
+  pattern on something a rule writes (``rdf:type``, ``pkg:involvesActor``,
+  ``pkg:withinRegion`` …) reads ``GRAPH ?g { … }`` with ``?g`` off the inferred
+  graphs; any other pattern reads the union of the graphs as it is, which is
+  the same thing and several times quicker. Such a transitive chain is followed
+  within one graph (the region chain lives in the places graph, the pollutant
   hierarchy in the ontology graph). "Not yet asserted" is a ``MINUS`` over the
-  asserted graphs.
+  asserted graphs. ``exclude_graph=None`` compiles the same rules for a store
+  that holds asserted triples only (the in-memory one ``graph/infer.py`` builds
+  for each document): plain patterns, no graph filters.
 
 Some entailments are left out on purpose (``NOT_MATERIALISED``): every object
 of ``pkg:span`` is an ``oa:TextPositionSelector`` and an
@@ -52,6 +55,7 @@ and for no other node.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 from dataclasses import dataclass
@@ -198,7 +202,7 @@ def _alternatives(path: str) -> list[str]:
 class _Compiler:
     """Class expressions to SPARQL group patterns over the asserted graphs."""
 
-    def __init__(self, tbox: TBox, exclude_graph: str) -> None:
+    def __init__(self, tbox: TBox, exclude_graph: str | None) -> None:
         self.tbox = tbox
         self.exclude = exclude_graph
         self.counter = itertools.count()
@@ -211,28 +215,36 @@ class _Compiler:
         return f"?{stem}{next(self.counter)}"
 
     def match(self, s: str, path: str, o: str) -> str:
-        """One triple pattern or path, as asserted: from any graph but the inferred one.
+        """One triple pattern or path, as asserted: from any graph but the inferred ones.
 
         A pattern no rule can write (pkg:campaign, pkg:medium …) reads the union of the
         graphs as it is, which is the same and much quicker; one that a rule writes
         (rdf:type, pkg:involvesActor …) is kept off the inferred graph explicitly.
         """
+        if self.exclude is None:  # a store of asserted triples only: nothing to keep off
+            return f"{s} {path} {o} ."
         alternatives = _alternatives(path)
         if len(alternatives) > 1:  # each alternative on its own: most need no graph filter
             return self.union([self.match(s, a, o) for a in alternatives])
         if path != "a" and not any(iri in self.derived for iri in re.findall(r"<[^>]+>", path)):
             return f"{s} {path} {o} ."
         g = self.var("g")
-        return f"GRAPH {g} {{ {s} {path} {o} }} FILTER ({g} != <{self.exclude}>)"
+        return f"GRAPH {g} {{ {s} {path} {o} }} {self.off_inferred(g)}"
+
+    def off_inferred(self, g: str) -> str:
+        """Keeps ``g`` off the inferred graphs: the shared one and every document's (``INFERRED_GRAPH/…``)."""
+        return f'FILTER (!STRSTARTS(STR({g}), "{self.exclude}"))'
 
     def asserted(self, x: str, p: str, o: str) -> str:
-        """Not asserted in any graph but the inferred one.
+        """Not asserted in any graph but the inferred ones.
 
         MINUS, not FILTER NOT EXISTS: the same here (the variables are shared), and
         Oxigraph answers it several times faster on a large store.
         """
+        if self.exclude is None:
+            return f"MINUS {{ {x} {p} {o} }}"
         g = self.var("g")
-        return f"MINUS {{ GRAPH {g} {{ {x} {p} {o} }} FILTER ({g} != <{self.exclude}>) }}"
+        return f"MINUS {{ GRAPH {g} {{ {x} {p} {o} }} {self.off_inferred(g)} }}"
 
     @staticmethod
     def union(patterns: list[str]) -> str:
@@ -318,10 +330,15 @@ def _construct(head: str, body: str) -> str:
 
 
 def compile_rules(
-    tbox: TBox, exclude_graph: str = INFERRED_GRAPH, skip: frozenset[str] = NOT_MATERIALISED
+    tbox: TBox, exclude_graph: str | None = INFERRED_GRAPH, skip: frozenset[str] = NOT_MATERIALISED
 ) -> list[Rule]:
-    """Every rule of the TBox, reading every graph but ``exclude_graph``: properties first,
-    then classes, each in IRI order; none for the classes in ``skip``."""
+    """Every rule of the TBox: properties first, then classes, each in IRI order; none for the
+    classes in ``skip``.
+
+    The rules read every graph but those whose IRI starts with ``exclude_graph`` (the
+    inferred graphs of a built store); with None, every triple of the store, as one in
+    which nothing is inferred yet (``graph.infer.DocumentReasoner``'s).
+    """
     compiler = _Compiler(tbox, exclude_graph)
     out: list[Rule] = []
     for prop in sorted(tbox.object_properties):
@@ -365,9 +382,17 @@ def _tbox(path: str) -> TBox:
     return TBox(rdflib.Graph().parse(path, format="turtle"))
 
 
-def rules(core: Path | str | None = None, exclude_graph: str = INFERRED_GRAPH) -> list[Rule]:
-    """The rules of the core (``core.ttl`` of the package, or the file given)."""
+def rules(core: Path | str | None = None, exclude_graph: str | None = INFERRED_GRAPH) -> list[Rule]:
+    """The rules of the core (``core.ttl`` of the package, or the file given); see ``compile_rules``."""
     return compile_rules(_tbox(str(core or core_file())), exclude_graph)
+
+
+@cache
+def rules_digest(core: Path | str | None = None) -> str:
+    """A digest of the rules compiled from the core: part of every document's build version,
+    since a document's graph carries what the rules derive from it."""
+    text = "\n".join(rule.sparql for rule in rules(core, exclude_graph=None))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def defined_classes(core: Path | str | None = None) -> list[str]:

@@ -3,12 +3,17 @@
 Folders are walked recursively for every format policykg reads (text, web
 pages, PDF, Word); a ``manifest.csv`` at a folder's root, or one named with
 ``manifest=``, supplies or overrides metadata. Extraction and SHACL
-validation run in worker processes; the store is written by this process
-alone: a document already stored is replaced in one transaction, new ones are
-bulk-loaded fifty at a time (``Store.add_new_documents``), so a failed or
-killed build leaves each document either as it was or complete, and a file
-is reported built only once it is on disk. A file whose bytes, manifest
-row, extractor version and vocabulary version are unchanged since the last
+validation run in worker processes, and so does inference: the worker that
+makes a document's graph derives what the ontology's rules entail from it
+(``graph.infer.infer_document``), which the store writes into the document's
+inferred graph together with the document. The store is written by this
+process alone: a document already stored is replaced in one transaction (its
+inferences with it), new ones are bulk-loaded fifty at a time
+(``Store.add_new_documents``), so a failed or killed build leaves each
+document and its inferences either as they were or complete, and a file is
+reported built only once it is on disk. What the shared places and ontology
+graphs entail is computed once at the end (``graph.infer.materialise``). A file whose bytes, manifest
+row, extractor, RDF, vocabulary and rules versions are unchanged since the last
 build is skipped, and so is a second file with the same bytes as one already
 in the build.
 """
@@ -28,12 +33,14 @@ from pyoxigraph import Literal, NamedNode, Quad
 from policykg.errors import InputError, PolicyKGError
 from policykg.graph import iris
 from policykg.graph.build import GRAPH_VERSION, DocumentGraph, document_quads
+from policykg.graph.infer import infer_document, materialise
 from policykg.graph.store import Store
 from policykg.loaders.extract import EXTRACTOR_VERSION, extract
 from policykg.loaders.formats import SUPPORTED_SUFFIXES, UNSUPPORTED
 from policykg.loaders.manifest import MANIFEST_NAME, Entry, Manifest, read_manifest
 from policykg.loaders.read import MAX_BYTES, read_document
 from policykg.ontology.namespaces import PKG
+from policykg.ontology.rules import rules_digest
 from policykg.ontology.vocab import vocabulary_version
 
 # Documents written between two flushes of the store. Unflushed, RocksDB's write buffers grew
@@ -162,8 +169,9 @@ def load_manifests(found: Collected, manifest: Path | None) -> tuple[Manifest, l
 
 
 def build_version() -> str:
-    """What a stored document must have been built with to count as unchanged: extractor, RDF, vocabularies."""
-    return f"{EXTRACTOR_VERSION}+{GRAPH_VERSION}+{vocabulary_version()}"
+    """What a stored document must have been built with to count as unchanged: extractor, RDF,
+    vocabularies and the rules (a document's inferred graph is part of what its build wrote)."""
+    return f"{EXTRACTOR_VERSION}+{GRAPH_VERSION}+{vocabulary_version()}+rules-{rules_digest()}"
 
 
 def file_checksum(path: Path) -> str:
@@ -180,8 +188,9 @@ def process_file(path: Path, entry: Entry | None = None) -> DocumentGraph:
     return _process(path, entry)[0]
 
 
-def _process(path: Path, entry: Entry | None) -> tuple[DocumentGraph, str]:
-    """The document's graph and a digest of its text in simplified characters (same text, same digest)."""
+def _process(path: Path, entry: Entry | None) -> tuple[DocumentGraph, str, str]:
+    """The document's graph, a digest of its text in simplified characters (same text, same digest),
+    and what the rules derive from the graph (N-Triples, the content of its inferred graph)."""
     document = read_document(
         path, entry.overrides if entry else None, overrides_from=entry.where if entry else None
     )
@@ -190,7 +199,8 @@ def _process(path: Path, entry: Entry | None) -> tuple[DocumentGraph, str]:
     if not document.metadata.years:
         raise InputError(path, "no recognisable year (give it in a manifest: year column)")
     digest = hashlib.sha256(document.norm.encode("utf-8")).hexdigest()
-    return document_quads(extract(document)), digest
+    graph = document_quads(extract(document))
+    return graph, digest, infer_document(graph)
 
 
 Job = tuple[Path, Entry | None, bool]  # a file, its manifest row, whether to validate it
@@ -204,6 +214,7 @@ class Outcome:
     graph: DocumentGraph | None = None
     problem: str | None = None
     text_digest: str | None = None
+    inferred: str = ""  # what the rules derive from the graph, as N-Triples
     violations: int | None = None  # None: not validated
     validator_error: str | None = None
 
@@ -211,14 +222,14 @@ class Outcome:
 def _safe_process(job: Job) -> Outcome:
     path, entry, validate = job
     try:
-        graph, digest = _process(path, entry)
+        graph, digest, inferred = _process(path, entry)
     except InputError as exc:
         return Outcome(path, problem=exc.problem)
     except PolicyKGError as exc:
         return Outcome(path, problem=str(exc))
     except Exception as exc:  # an extractor bug must not stop the other files
         return Outcome(path, problem=f"internal error while extracting ({type(exc).__name__}: {exc})")
-    outcome = Outcome(path, graph, text_digest=digest)
+    outcome = Outcome(path, graph, text_digest=digest, inferred=inferred)
     if validate:
         from policykg.graph.validate import validate_graph  # pyshacl is loaded only where it is used
 
@@ -257,8 +268,9 @@ def build(
     ``manifest.csv`` at a folder's root; with no ``paths``, the files it lists
     are built. ``workers`` extraction processes (default: every core; 1 runs
     in this process). ``validate`` counts each document's SHACL violations.
-    ``infer`` materialises the inferred graph afterwards (``graph.infer``; the
-    benchmark times it on its own).
+    Each document is stored with its inferred graph, made by the worker; ``infer``
+    also brings the shared inferred graph (what the places and ontology entail)
+    up to date at the end.
     ``on_progress(path, outcome)`` is called once per file with outcome
     ``built``, ``unchanged``, ``duplicate`` or ``failed``.
     """
@@ -323,7 +335,7 @@ def build(
             on_progress(done.path, "built")
 
     def load_new() -> None:
-        store.add_new_documents([graph for _, graph in new])
+        store.add_new_documents([graph for _, graph in new], [done.inferred for done, _ in new])
         for done, _ in new:
             built(done)
         new.clear()
@@ -340,7 +352,7 @@ def build(
             texts[(done.text_digest or "", versions[path])] = path
             graph.add(_build_version_quad(graph, versions[path]))
             if store.has_document(graph.iri):
-                store.replace_document(graph)
+                store.replace_document(graph, done.inferred)
                 built(done)
                 written += 1
                 if written % FLUSH_EVERY == 0:
@@ -354,10 +366,8 @@ def build(
             on_progress(path, "failed" if graph is None else "duplicate")
     load_new()
     if infer:
-        from policykg.graph.infer import materialise
-
-        # What the ontology infers from the documents, in its own named graph, replaced in one
-        # transaction; skipped when nothing the rules read has changed.
+        # What the places and ontology entail (regions within regions …), in the shared inferred
+        # graph, replaced in one transaction; skipped when neither has changed.
         materialise(store)
     store.flush()
     return report

@@ -1,4 +1,4 @@
-"""What the ontology infers: the SPARQL rules, the inferred graph a build writes, and HermiT.
+"""What the ontology infers: the SPARQL rules, the inferred graphs a build writes, and HermiT.
 
 HermiT (owlready2's, Java 17) runs once for the module, on the five bundled plans
 with the core and the vocabularies; every test that compares with it reuses
@@ -24,12 +24,13 @@ from policykg.graph.infer import (
     check_store,
     derive,
     functional_problems,
+    infer_document,
     materialise,
     pick_sample,
     store_sample,
 )
 from policykg.graph.remote import Endpoint
-from policykg.graph.store import Store
+from policykg.graph.store import Store, inferred_graph_of
 from policykg.ontology.namespaces import DATA, INFERRED_GRAPH, PKG, VOCAB, sparql_prefixes
 from policykg.ontology.reasoning import Entailments, entailments, with_unique_names
 from policykg.ontology.rules import (
@@ -74,6 +75,14 @@ SELECT ?measure (COUNT(DISTINCT ?body) AS ?bodies) WHERE {{
   ?measure a pkg:JointlyRunMeasure ; pkg:region <{FUZHOU}> ; pkg:responsibleActor ?body .
 }} GROUP BY ?measure ORDER BY ?measure"""
 ASSERTED_ANYWHERE = """SELECT ?g WHERE {{ GRAPH ?g {{ <{s}> <{p}> <{o}> }} }}"""
+# The graphs of inferences: the shared INFERRED_GRAPH and each document's INFERRED_GRAPH/doc/KEY.
+INFERRED = f'STRSTARTS(STR(?g), "{INFERRED_GRAPH}")'
+ASSERTED = f"!{INFERRED}"
+
+
+def _companion(fact: str) -> str:
+    """The inferred graph of the document a fact IRI was minted under."""
+    return inferred_graph_of(fact.split("/measure/")[0])
 
 
 def _rows(source, sparql: str) -> list[dict[str, str]]:
@@ -119,9 +128,11 @@ def core_classes() -> set[str]:
 # -- the inferred graph on the bundled plans -----------------------------------------------
 
 
-def test_a_build_writes_the_inferred_graph(store: Store):
-    assert INFERRED_GRAPH in set(store.graphs())
-    inferred = _triples(store, f"?g = <{INFERRED_GRAPH}>")
+def test_a_build_writes_the_inferred_graphs(store: Store):
+    graphs = set(store.graphs())
+    assert INFERRED_GRAPH in graphs
+    assert all(inferred_graph_of(doc) in graphs for doc in store.document_graphs())
+    inferred = _triples(store, INFERRED)
     assert len(inferred) > 1000
     by_class = defaultdict(int)
     for _, p, o in inferred:
@@ -136,7 +147,8 @@ def test_a_fuzhou_voc_measure_is_an_air_measure_that_no_extractor_asserted(store
     assert rows and all("挥发性有机物" in r["sentence"] or "VOCs" in r["sentence"] for r in rows)
     for row in rows:
         where = _rows(store, ASSERTED_ANYWHERE.format(s=row["measure"], p=RDF.type, o=PKG + "AirMeasure"))
-        assert [w["g"] for w in where] == [INFERRED_GRAPH]  # in the inferred graph and nowhere else
+        # in its document's inferred graph and nowhere else
+        assert [w["g"] for w in where] == [_companion(row["measure"])]
 
 
 def test_a_fuzhou_measure_two_bodies_share_is_jointly_run(store: Store):
@@ -152,7 +164,7 @@ def test_a_fuzhou_measure_two_bodies_share_is_jointly_run(store: Store):
     for row in joint:  # pkg:responsibleActor and pkg:involvesActor: inferred, never asserted
         for prop in ("responsibleActor", "involvesActor"):
             where = _rows(store, ASSERTED_ANYWHERE.format(s=FUZHOU_JOINT, p=PKG + prop, o=row["a"]))
-            assert [w["g"] for w in where] == [INFERRED_GRAPH], prop
+            assert [w["g"] for w in where] == [_companion(FUZHOU_JOINT)], prop
 
 
 def test_regions_are_within_their_whole_parent_chain(store: Store):
@@ -186,9 +198,9 @@ def test_every_region_carries_its_code_level_and_a_chain_up_to_a_province(store:
             assert row["province"] == DATA + f"region/{row['code'][:2]}0000"
 
 
-def test_nothing_in_the_inferred_graph_is_also_asserted(store: Store):
-    inferred = _triples(store, f"?g = <{INFERRED_GRAPH}>")
-    asserted = _triples(store, f"?g != <{INFERRED_GRAPH}>")
+def test_nothing_in_the_inferred_graphs_is_also_asserted(store: Store):
+    inferred = _triples(store, INFERRED)
+    asserted = _triples(store, ASSERTED)
     assert inferred and not inferred & asserted
 
 
@@ -258,8 +270,11 @@ def test_every_defined_class_has_a_rule_and_every_rule_reads_asserted_graphs_onl
     assert sorted(defined_classes()) == sorted(PKG + name for name in DEFINED)
     for rule in rules():
         assert rule.sparql.startswith("CONSTRUCT")
-        # every GRAPH pattern of the rule is kept off the inferred graph
-        assert rule.sparql.count("GRAPH ?") == rule.sparql.count(f"!= <{INFERRED_GRAPH}>"), rule.name
+        # every GRAPH pattern of the rule is kept off the inferred graphs
+        assert rule.sparql.count("GRAPH ?") == rule.sparql.count("STRSTARTS(STR(?g"), rule.name
+        assert rule.sparql.count("GRAPH ?") == rule.sparql.count(f'"{INFERRED_GRAPH}"'), rule.name
+    for rule in rules(exclude_graph=None):  # for a store of asserted triples only: plain patterns
+        assert "GRAPH" not in rule.sparql and INFERRED_GRAPH not in rule.sparql, rule.name
 
 
 def test_a_definition_with_an_open_world_restriction_is_refused():
@@ -333,7 +348,7 @@ CHANGED = """2022年漳州市生态环境保护工作要点
 def _inferred_kinds(store: Store) -> dict[str, set[str]]:
     rows = _rows(
         store,
-        f"SELECT ?m ?c WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?m a ?c }} FILTER (STRSTARTS(STR(?m), '{DATA}doc/')) }}",
+        f"SELECT ?m ?c WHERE {{ GRAPH ?g {{ ?m a ?c }} FILTER ({INFERRED} && STRSTARTS(STR(?m), '{DATA}doc/')) }}",
     )
     out: dict[str, set[str]] = defaultdict(set)
     for r in rows:
@@ -355,22 +370,31 @@ def test_a_rebuilt_document_keeps_no_inference_of_its_old_text(tmp_path: Path):
     after = _inferred_kinds(store)
     assert not set(voc + trading) & set(after)  # the old measures' inferences are gone
     assert any("WaterMeasure" in kinds for kinds in after.values())
-    subjects = {s for s, _, _ in _triples(store, f"?g = <{INFERRED_GRAPH}>")} - {INFERRED_GRAPH}
-    asserted = {s for s, _, _ in _triples(store, f"?g != <{INFERRED_GRAPH}>")}
+    subjects = {s for s, _, _ in _triples(store, INFERRED)} - {INFERRED_GRAPH}
+    asserted = {s for s, _, _ in _triples(store, ASSERTED)}
     assert subjects <= asserted  # every inference is about something the asserted graphs name
 
 
-def test_materialise_skips_an_unchanged_store_and_forcing_gives_the_same_graph(tmp_path: Path):
+def test_materialise_skips_unchanged_shared_graphs_and_forcing_gives_the_same_graph(tmp_path: Path):
     plan = tmp_path / "zhangzhou-2022.txt"
     plan.write_text(PLAN, encoding="utf-8")
     store = Store(tmp_path / "store")
     assert build([plan], store, workers=1).ok
     first = _triples(store, f"?g = <{INFERRED_GRAPH}>")
+    # the shared graph holds what the places and the ontology entail: 漳州市 lies within 福建省
+    assert (DATA + "region/350600", PKG + "withinRegion", DATA + "region/350000") in first
+    assert not any(s.startswith(DATA + "doc/") for s, _, _ in first)
     again = materialise(store)
     assert again.skipped and again.total == 0
     forced = materialise(store, force=True)
     assert not forced.skipped and forced.total == len(first)  # _triples leaves out the literal bookkeeping
     assert _triples(store, f"?g = <{INFERRED_GRAPH}>") == first
+    other = tmp_path / "quanzhou-2022.txt"  # a new place: the shared graph is computed again
+    other.write_text(PLAN.replace("漳州市", "泉州市"), encoding="utf-8")
+    assert build([other], store, workers=1).ok
+    assert (DATA + "region/350500", PKG + "withinRegion", DATA + "region/350000") in _triples(
+        store, f"?g = <{INFERRED_GRAPH}>"
+    )
 
 
 # -- plain SPARQL on a server sees the inferences --------------------------------------------
@@ -478,14 +502,20 @@ def test_competency_province_measures_reach_districts_through_their_city(store: 
 
 def test_an_old_inference_cannot_derive_itself_again():
     """pkg:involvesActor is read by its own rule (a sub-property path that includes it):
-    were the rule to read the inferred graph, the old triple would survive its cause."""
+    were the rules to read the inferred graphs, the old triple would survive its cause."""
     store = Store()
     measure, actor, doc = DATA + "doc/y/measure/1-9", DATA + "actor/350100/court", DATA + "doc/y"
-    base = f"<{measure}> <{RDF.type}> <{PKG}Measure> .\n<{actor}> <{RDF.type}> <{PKG}Department> ."
-    store.replace_document(DocumentGraph(doc, triples=f"{base}\n<{measure}> <{PKG}leadActor> <{actor}> ."))
-    materialise(store)
-    involves = f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ <{measure}> <{PKG}involvesActor> <{actor}> }} }}"
-    assert _rows(store, involves)[0]["ask"] == "true"
-    store.replace_document(DocumentGraph(doc, triples=base))  # the lead role is gone
-    assert not materialise(store).skipped
-    assert _rows(store, involves)[0]["ask"] == "false"
+    base = f"<{measure}> <{RDF.type}> <{PKG}Measure> .\n<{actor}> <{RDF.type}> <{PKG}Department> .\n"
+    led = DocumentGraph(doc, triples=f"{base}<{measure}> <{PKG}leadActor> <{actor}> .\n")
+    store.replace_document(led, infer_document(led))
+    involves = ox.Triple(ox.NamedNode(measure), ox.NamedNode(PKG + "involvesActor"), ox.NamedNode(actor))
+    ask = f"ASK {{ GRAPH <{inferred_graph_of(doc)}> {{ {involves} }} }}"
+    assert _rows(store, ask)[0]["ask"] == "true"
+    assert involves in derive(store)[0]  # the whole-store rules agree
+    unled = DocumentGraph(doc, triples=base)  # the lead role is gone
+    assert involves not in set(ox.parse(infer_document(unled), format=ox.RdfFormat.N_TRIPLES))
+    # Stored with the old inferences still beside it, the whole-store rules do not keep them alive.
+    store.replace_document(unled, infer_document(led))
+    assert involves not in derive(store)[0]
+    store.replace_document(unled, infer_document(unled))
+    assert _rows(store, ask)[0]["ask"] == "false"
