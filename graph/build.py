@@ -36,6 +36,7 @@ import pyoxigraph as ox
 from pyoxigraph import Quad
 
 from policykg.graph import iris
+from policykg.graph.tallies import tally_lines
 from policykg.loaders import gazetteer
 from policykg.loaders.document import Document, Region, Span
 from policykg.loaders.extract import EXTRACTOR_VERSION
@@ -44,8 +45,9 @@ from policykg.ontology.namespaces import DCTERMS, OA, ORG, PKG, PLACES_GRAPH, RD
 from policykg.ontology.vocab import vocabulary
 
 # The shape of the RDF written here: part of every document's build version, so that a
-# change of IRIs or triples rebuilds stored documents (2: one role per body, untyped spans).
-GRAPH_VERSION = "2"
+# change of IRIs or triples rebuilds stored documents (2: one role per body, untyped spans;
+# 3: tallies of the facts, graph/tallies.py).
+GRAPH_VERSION = "3"
 
 # Bodies that carry a share of the work (SCHEMA.md's "duties"): the pairs of
 # these that act on one measure are the co-responsibility edges.
@@ -429,6 +431,9 @@ def document_quads(facts: DocumentFacts, key: str | None = None) -> DocumentGrap
     writer.coresponsibility()
     writer.targets()
     writer.instruments()
+    # Counted from the triples written above, into the same graph (graph/tallies.py).
+    functions = {node: concept("department", f) for f, node in writer.actors.items()}
+    writer.lines.extend(tally_lines(writer.iri, writer.lines, functions))
     return writer.graph()
 
 
