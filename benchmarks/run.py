@@ -34,6 +34,7 @@ import argparse
 import json
 import os
 import platform
+import queue
 import shutil
 import signal
 import statistics
@@ -171,9 +172,11 @@ def child_questions(store_dir: Path, repeat: int, params: dict[str, str], names:
     from policykg.queries.run import run_query
 
     store = Store(store_dir, read_only=True)
+    print(json.dumps({"ready": True}), flush=True)
     for name in names:
         bound = _params(name, params)
         _time_runs(name, lambda name=name, bound=bound: len(run_query(store, name, bound).bindings), repeat)
+        print(json.dumps({"done": name}), flush=True)
 
 
 class RdflibSource:
@@ -202,7 +205,7 @@ def child_rdflib(nquads: Path, repeat: int, params: dict[str, str], names: list[
 
     start = time.perf_counter()
     source = RdflibSource(nquads)
-    print(json.dumps({"load_s": time.perf_counter() - start, "triples": len(source.dataset)}), flush=True)
+    print(json.dumps({"ready": True, "load_s": time.perf_counter() - start}), flush=True)
     for name in names:
         try:
             bound = _params(name, params)
@@ -211,6 +214,7 @@ def child_rdflib(nquads: Path, repeat: int, params: dict[str, str], names: list[
             )
         except Exception as exc:  # rdflib cannot answer some questions at all
             print(json.dumps({"name": name, "error": f"{type(exc).__name__}: {exc}"[:200]}), flush=True)
+        print(json.dumps({"done": name}), flush=True)
 
 
 # ---------------------------------------------------------------- the parent
@@ -460,30 +464,89 @@ class Bench:
         self.save()
 
     def questions(self, store_dir: Path, names: list[str], kind: str = "questions") -> dict[str, dict]:
-        """name -> {median_ms, p95_ms, rows} (or {timeout_s} / {error}), one child per question."""
-        out: dict[str, dict] = {}
-        source = (
-            [str(self.work / f"sample-{self.args.rdflib_docs}.nq")] if kind == "rdflib" else [str(store_dir)]
+        """name -> {median_ms, p95_ms, rows} (or {timeout_s} / {error}), in one child per engine."""
+        source = self.work / f"sample-{self.args.rdflib_docs}.nq" if kind == "rdflib" else store_dir
+        repeat = min(self.args.repeat, 5) if kind == "rdflib" else self.args.repeat
+        params = json.dumps(self.params, ensure_ascii=False)
+        runs, errors = _question_child(
+            [kind, str(source), str(repeat), params],
+            names,
+            timeout=self.args.question_timeout,
+            # rdflib parses the sample first, a store opens in a moment
+            startup=180 if kind == "rdflib" else 60,
         )
+        out: dict[str, dict] = {}
         for name in names:
-            repeat = min(self.args.repeat, 5) if kind == "rdflib" else self.args.repeat
-            # rdflib parses the sample in every child first: allow for it
-            timeout = self.args.question_timeout + (180 if kind == "rdflib" else 0)
-            params = json.dumps(self.params, ensure_ascii=False)
-            lines, _, _ = _child([kind, *source, str(repeat), params, name], timeout=timeout)
-            runs = [line for line in lines if line.get("name") == name and "ms" in line]
-            errors = [line["error"] for line in lines if "error" in line]
-            if errors:
-                out[name] = {"error": errors[0]}
-            elif not runs:
+            if name in errors:
+                out[name] = {"error": errors[name]}
+            elif not runs[name]:
                 out[name] = {"timeout_s": self.args.question_timeout}
             else:
-                times = [r["ms"] for r in runs[1:]] or [runs[0]["ms"]]  # after the warm-up, if any ran
-                median, p95 = _ms(times)
-                out[name] = {"median_ms": round(median, 1), "p95_ms": round(p95, 1), "rows": runs[0]["rows"]}
-                if len(runs) == 1:
+                times = [r["ms"] for r in runs[name][1:]] or [runs[name][0]["ms"]]  # after the warm-up
+                median, p95 = _ms(times)  # a question stopped at its timeout keeps the runs it finished
+                out[name] = {
+                    "median_ms": round(median, 1),
+                    "p95_ms": round(p95, 1),
+                    "rows": runs[name][0]["rows"],
+                }
+                if len(runs[name]) == 1:
                     out[name]["warm_up_only"] = True
         return out
+
+
+def _question_child(
+    args: list[str], names: list[str], *, timeout: float, startup: float
+) -> tuple[dict[str, list[dict]], dict[str, str]]:
+    """Time ``names`` in one child (``--child KIND SOURCE REPEAT PARAMS NAME…``), read line by line.
+
+    A question still running ``timeout`` seconds after the previous one ended
+    (or ``startup`` + ``timeout`` after the child started) is stopped by
+    killing the child, which a new child resumes after: a Rust query cannot be
+    interrupted from Python, and one child per question cost a process start
+    and a store opening (or an rdflib parse) 26 times over.
+    Returns (the runs of each question, the questions' errors).
+    """
+    runs: dict[str, list[dict]] = {name: [] for name in names}
+    errors: dict[str, str] = {}
+    todo = list(names)
+    while todo:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", *args, *todo]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=_pipe_lines, args=(proc, lines), daemon=True).start()
+        deadline = time.monotonic() + startup + timeout
+        while todo:
+            try:
+                line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                proc.kill()
+                todo.pop(0)
+                break
+            if line is None:  # the child ended before the questions did
+                if proc.wait() != 0:
+                    raise SystemExit(f"benchmark child failed ({proc.returncode}): {' '.join(args[:2])}")
+                raise SystemExit(f"benchmark child ended before answering {todo[0]}")
+            if not line.startswith("{"):
+                continue
+            record = json.loads(line)
+            if "ready" in record:
+                deadline = time.monotonic() + timeout
+            elif "done" in record:
+                todo.remove(record["done"])
+                deadline = time.monotonic() + timeout
+            elif "error" in record:
+                errors[record["name"]] = record["error"]
+            elif "ms" in record:
+                runs[record["name"]].append(record)
+        proc.wait()
+    return runs, errors
+
+
+def _pipe_lines(proc: subprocess.Popen, lines: queue.Queue) -> None:
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        lines.put(line)
+    lines.put(None)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -123,6 +123,8 @@ def test_the_benchmark_command_writes_the_figures_it_names(tmp_path: Path) -> No
             sys.executable,
             str(ROOT / "benchmarks" / "run.py"),
             *("--docs", "8", "--rdflib-docs", "4", "--repeat", "1", "--stage-docs", "4"),
+            # rdflib gives no answer to some questions: the smoke test need not wait a minute for each
+            *("--question-timeout", "5"),
             *("--json", str(out), "--work", str(tmp_path / "work")),
         ],
         capture_output=True,
