@@ -16,7 +16,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat
 from policykg.errors import StoreError
 from policykg.graph import iris
 from policykg.graph.build import DocumentGraph
-from policykg.graph.store import Store
+from policykg.graph.store import Store, inferred_graph_of
 from policykg.ontology.namespaces import LOADING_GRAPH, ONTOLOGY_GRAPH, PKG
 from policykg.pipeline import build, process_file
 
@@ -29,6 +29,11 @@ def _fingerprint(store: Store, graph: str) -> tuple[int, str]:
 
 def _fingerprints(store: Store) -> dict[str, tuple[int, str]]:
     return {graph: _fingerprint(store, graph) for graph in store.document_graphs()}
+
+
+def _inferred_fingerprints(store: Store) -> dict[str, tuple[int, str]]:
+    """Each document's inferred graph (graph/infer.py), by the document's IRI."""
+    return {graph: _fingerprint(store, inferred_graph_of(graph)) for graph in store.document_graphs()}
 
 
 def _graph(stem: str) -> str:
@@ -154,11 +159,13 @@ def test_a_build_killed_part_way_leaves_every_document_old_or_new(tmp_path: Path
     old_store = Store(tmp_path / "old")
     assert len(build([folder], old_store, workers=1, validate=False).built) == DOCUMENTS
     old = _fingerprints(old_store)
+    old_inferred = _inferred_fingerprints(old_store)
     del old_store
     _corpus(folder, 1)
     new_store = Store(tmp_path / "new")
     assert len(build([folder], new_store, workers=1, validate=False).built) == DOCUMENTS
     new = _fingerprints(new_store)
+    new_inferred = _inferred_fingerprints(new_store)
     del new_store
     assert set(old) == set(new) and len(old) == DOCUMENTS
     assert all(old[g] != new[g] for g in old)
@@ -203,6 +210,10 @@ def test_a_build_killed_part_way_leaves_every_document_old_or_new(tmp_path: Path
     assert set(now) == set(old)
     states = {g: "old" if now[g] == old[g] else "new" if now[g] == new[g] else "broken" for g in now}
     assert "broken" not in states.values(), [g for g, s in states.items() if s == "broken"]
+    # each document's inferred graph is of the same build as the document: both old or both new
+    inferred = _inferred_fingerprints(store)
+    assert all(inferred[g] == (old_inferred if s == "old" else new_inferred)[g] for g, s in states.items())
+    assert all(n > 0 for n, _ in inferred.values())
     renewed = sorted(g for g, s in states.items() if s == "new")
     assert DOCUMENTS // 3 <= len(renewed) < DOCUMENTS  # killed part way, after what it reported
     assert _fingerprint(store, ONTOLOGY_GRAPH) == ontology
@@ -211,6 +222,7 @@ def test_a_build_killed_part_way_leaves_every_document_old_or_new(tmp_path: Path
     report = build([folder], store, workers=1, validate=False)
     assert len(report.skipped) == len(renewed) and len(report.built) == DOCUMENTS - len(renewed)
     assert _fingerprints(store) == new
+    assert _inferred_fingerprints(store) == new_inferred
 
 
 # -- killed during a bulk load (documents new to the store) ------------------------------------
@@ -255,11 +267,13 @@ def test_a_store_left_mid_bulk_load_is_refused_then_recovered(tmp_path: Path) ->
     report = build([folder], store, workers=1, validate=False)
     assert store.interrupted() == []
     assert _fingerprints(store) == expected
+    assert _inferred_fingerprints(store) == _inferred_fingerprints(Store(tmp_path / "clean"))
     assert len(report.skipped) == 0  # the first document was built without its build version: built again
 
 
 def test_a_first_build_killed_at_any_moment_leaves_nothing_half_written(tmp_path: Path) -> None:
     folder, expected = _clean_build(tmp_path)
+    expected_inferred = _inferred_fingerprints(Store(tmp_path / "clean"))
     for delay in (2.0, 3.5, 5.0):  # before, during or after the load of the batch: each must be safe
         store_dir = tmp_path / f"store-{delay}"
         process = subprocess.Popen(
@@ -276,6 +290,9 @@ def test_a_first_build_killed_at_any_moment_leaves_nothing_half_written(tmp_path
         store = Store(store_dir)
         left = {g: fp for g, fp in _fingerprints(store).items() if g not in store.interrupted()}
         assert all(expected[g] == fp for g, fp in left.items())  # complete, or named as interrupted
+        inferred = _inferred_fingerprints(store)
+        assert all(inferred[g] == expected_inferred[g] for g in left)  # and so are their inferences
         build([folder], store, workers=1, validate=False)
         assert _fingerprints(store) == expected
+        assert _inferred_fingerprints(store) == expected_inferred
         del store
