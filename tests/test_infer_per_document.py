@@ -8,6 +8,7 @@ shared inferred graphs must be exactly what it derives.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -162,3 +163,28 @@ def test_a_change_of_the_rules_changes_every_document_build_version(tmp_path: Pa
         encoding="utf-8",
     )
     assert rules_digest(core) != rules_digest()
+
+
+def _policykg(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "policykg", *args], capture_output=True, text=True, timeout=600
+    )
+
+
+def test_ontology_infer_check_passes_on_a_build_and_fails_on_a_missing_inference(tmp_path: Path):
+    plan = tmp_path / "zhangzhou-2022.txt"
+    plan.write_text(PLAN, encoding="utf-8")
+    store = Store(tmp_path / "store")
+    assert build([plan], store, workers=1).ok
+    doc = iris.document_iri(iris.document_key(plan.stem))
+    del store  # one process at a time holds the store
+    done = _policykg("ontology", "infer", "--store", str(tmp_path / "store"), "--check")
+    assert done.returncode == 0, done.stderr
+    assert "shared inferred graph up to date" in done.stdout and "hold exactly" in done.stdout
+    store = Store(tmp_path / "store")
+    lost = next(q for q in store.quads(inferred_graph_of(doc)) if q.object.value == PKG + "AirMeasure")
+    store._store.remove(lost)
+    del store
+    done = _policykg("ontology", "infer", "--store", str(tmp_path / "store"), "--check")
+    assert done.returncode == 1
+    assert f"missing: <{lost.subject.value}>" in done.stderr and "1 missing, 0 not derived" in done.stderr

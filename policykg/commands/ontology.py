@@ -4,9 +4,11 @@
 - ``check`` runs HermiT on the core and the vocabularies and the SHACL checks of the
   vocabularies; with ``--store`` also the functional properties over the whole store
   and HermiT on a sample of its documents. Exit status 1 on any problem.
-- ``infer`` computes the inferred graph of a store again (``policykg build`` does it
-  after every build that changed something).
-- ``rules`` prints the SPARQL rules the inferred graph is computed with.
+- ``infer`` computes the shared inferred graph of a store again (``policykg build`` does
+  it after every build that added a place; each document's inferred graph is written
+  with the document); ``--check`` also runs every rule over the whole store at once and
+  fails if that derives anything else than the inferred graphs hold.
+- ``rules`` prints the SPARQL rules the inferred graphs are computed with.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from policykg.cli import app
 from policykg.commands._options import StoreOption, store_path
 
 ontology_app = typer.Typer(
-    help="The ontology: its reference, its checks, the inferred graph.", no_args_is_help=True
+    help="The ontology: its reference, its checks, the inferred graphs.", no_args_is_help=True
 )
 app.add_typer(ontology_app, name="ontology")
 
@@ -84,17 +86,37 @@ def check_command(
 def infer_command(
     store: StoreOption = None,
     force: Annotated[bool, typer.Option(help="Compute it even if nothing changed.")] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            help="Also run every rule over the whole store at once (slow on a large one) and fail if "
+            "that derives other triples than the inferred graphs hold."
+        ),
+    ] = False,
 ) -> None:
-    """Compute the inferred graph of the store again, from its asserted graphs."""
-    from policykg.graph.infer import materialise
+    """Compute the shared inferred graph of the store again (what the places and the ontology entail)."""
+    from policykg.graph.infer import compare_with_whole_store, materialise
     from policykg.graph.store import open_store
 
     with open_store(store_path(store)) as db:
         report = materialise(db, force=force)
-    typer.echo(report.summary())
-    for name, count in sorted(report.counts.items()):
-        if count:
-            typer.echo(f"  {count:>7}  {name}")
+        typer.echo(report.summary())
+        for name, count in sorted(report.counts.items()):
+            if count:
+                typer.echo(f"  {count:>7}  {name}")
+        if check:
+            missing, extra = compare_with_whole_store(db)
+            for label, triples in (("missing", missing), ("not derived", extra)):
+                for triple in sorted(map(str, triples))[:20]:
+                    typer.echo(f"error: {label}: {triple}", err=True)
+            if missing or extra:
+                typer.echo(
+                    f"the inferred graphs differ from the whole-store rules: {len(missing)} missing, "
+                    f"{len(extra)} not derived by them (policykg build --force rebuilds every document)",
+                    err=True,
+                )
+                raise typer.Exit(1)
+            typer.echo("the inferred graphs hold exactly what the rules derive from the whole store")
 
 
 @ontology_app.command("rules")
