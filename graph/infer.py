@@ -67,7 +67,7 @@ _PLACES = ox.NamedNode(PLACES_GRAPH)
 
 @dataclass
 class InferenceReport:
-    """What one materialisation of the shared inferred graph did: triples per rule, or that nothing had changed."""
+    """What one materialisation of the shared inferred graph did: triples per rule, or nothing to do."""
 
     counts: Counter = field(default_factory=Counter)  # rule name -> triples derived
     skipped: bool = False  # the inferred graph was already computed from the same input
@@ -116,8 +116,8 @@ class DocumentReasoner:
     and a reused one answered the rules twice as slowly.
     """
 
-    def __init__(self, core: str | None = None) -> None:
-        self.rules = rules(core, exclude_graph=None)  # the store holds asserted triples only
+    def __init__(self) -> None:
+        self.rules = rules(exclude_graph=None)  # the store holds asserted triples only
         self._by_head = {rule.head: rule for rule in self.rules}
         named = set(re.findall(r"<([^>]+)>", " ".join(rule.sparql for rule in self.rules))) | {_RDF_TYPE}
         self._read = frozenset(f"<{iri}>" for iri in named)  # predicates as N-Triples

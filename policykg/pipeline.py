@@ -12,10 +12,10 @@ inferences with it), new ones are bulk-loaded fifty at a time
 (``Store.add_new_documents``), so a failed or killed build leaves each
 document and its inferences either as they were or complete, and a file is
 reported built only once it is on disk. What the shared places and ontology
-graphs entail is computed once at the end (``graph.infer.materialise``). A file whose bytes, manifest
-row, extractor, RDF, vocabulary and rules versions are unchanged since the last
-build is skipped, and so is a second file with the same bytes as one already
-in the build.
+graphs entail is computed once at the end (``graph.infer.materialise``). A
+file whose bytes, manifest row, extractor, RDF, vocabulary and rules versions
+are unchanged since the last build is skipped, and so is a second file with
+the same bytes as one already in the build.
 """
 
 from __future__ import annotations
