@@ -255,10 +255,10 @@ def stored_inferences(store: Store) -> set[ox.Triple]:
     """Every triple of every inferred graph of ``store`` (shared and per document), without the bookkeeping."""
     return {
         ox.Triple(q.subject, q.predicate, q.object)
-        for q in store.quads()
-        if isinstance(q.graph_name, ox.NamedNode)
-        and is_inferred_graph(q.graph_name.value)
-        and q.predicate.value != INFERRED_FROM
+        for graph in store.graphs()
+        if is_inferred_graph(graph)
+        for q in store.quads(graph)
+        if q.predicate.value != INFERRED_FROM
     }
 
 
