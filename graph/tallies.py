@@ -7,14 +7,15 @@ and writes the counts as a few ``pkg:Tally`` nodes into the document's own
 graph, so a question sums a handful of tally rows per document instead, and
 replacing or dropping a document replaces its tallies in the same transaction.
 
-The counts are read from the triples the writer made (``_Writer.lines`` and
-the actors' functions among its place lines), not recomputed from the facts:
+The counts are read from the triples the writer made (``_Writer.lines``, and
+the department function of each actor it described), not recomputed from the facts:
 a tally then counts exactly what a query over the facts would count, distinct
 nodes per combination, whatever rules decided which triples to write. Every
 tally node has its class, ``pkg:inDocument``, the dimensions (the same terms
 the facts carry: campaign, year, status, function …, absent where the facts
-have none) and ``pkg:count`` (xsd:integer); a ``pkg:PairTally`` also names the
-first of its measures by IRI (``pkg:firstMeasure``), for the example sentence.
+have none) and ``pkg:count`` (xsd:integer); a ``pkg:InstrumentTally`` also
+names every instrument of its adoptions, a ``pkg:PairTally`` the first of its
+measures by IRI (``pkg:firstMeasure``), for the example sentence.
 The region is the document's (every fact has its document's region), so a
 question reaches it through ``pkg:inDocument``; tallies do not repeat it.
 """
