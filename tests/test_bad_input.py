@@ -38,6 +38,14 @@ def _huge(path: Path) -> Path:
     return path
 
 
+def _future_zip(data: bytes) -> bytes:
+    """A ZIP package whose central directory asks for a ZIP version zipfile cannot read (6.4)."""
+    out = bytearray(data)
+    entry = out.find(b"PK\x01\x02")  # the first central directory entry; bytes 6-7: version needed
+    out[entry + 6 : entry + 8] = (64).to_bytes(2, "little")
+    return bytes(out)
+
+
 # name -> (how to make it, the words its message must hold)
 BAD = {
     "empty.txt": (lambda p: write(p, b""), "empty file"),
@@ -58,6 +66,7 @@ BAD = {
         "not a PDF (no %PDF- header)",
     ),
     "damaged.docx": (lambda p: write(p, docx_bytes(plan_lines())[:3000]), "damaged Word file"),
+    "zip-version.docx": (lambda p: write(p, _future_zip(docx_bytes(plan_lines()))), "zip file version 6.4"),
     "old.doc": (
         lambda p: write(p, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024)),
         "unsupported format: an old-format Office file",

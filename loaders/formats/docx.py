@@ -33,7 +33,8 @@ def read_docx(path: Path, data: bytes) -> Page:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             names = set(package.namelist())
             unpacked = sum(info.file_size for info in package.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        # NotImplementedError: a central directory naming a ZIP version zipfile does not read
         raise InputError(path, f"damaged Word file (not a readable ZIP package: {exc})") from None
     if "word/document.xml" not in names:
         raise InputError(path, "not a Word document (a ZIP file without word/document.xml)")
