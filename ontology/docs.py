@@ -272,8 +272,10 @@ class _Reference:
             f"{''.join(nav)}</nav><main><h1>{_e(title)} <small>{_e(version)}</small></h1>"
             f"<p>{_e(_text(self.core, onto, DCTERMS.title, 'zh'))}</p><p>{_e(intro)}</p>"
             f'<p>Version IRI <span class="iri">{_e(version_iri)}</span>. Defined classes are never asserted: '
-            "<code>policykg build</code> materialises them with the SPARQL rule shown under each, into the "
-            'named graph <span class="iri">https://w3id.org/policykg/graph/inferred</span>.</p>'
+            "<code>policykg build</code> materialises them with the SPARQL rule shown under each, into "
+            'each document\'s inferred graph <span class="iri">https://w3id.org/policykg/graph/inferred/doc/'
+            'KEY</span> (what the places and ontology alone entail: <span class="iri">'
+            "https://w3id.org/policykg/graph/inferred</span>).</p>"
             f"{''.join(main)}</main><script>{SCRIPT}</script></body></html>\n"
         )
 
