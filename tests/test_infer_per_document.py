@@ -89,12 +89,17 @@ CHANGED = """2022年漳州市生态环境保护工作要点
 """
 
 
-def test_a_rebuilt_document_gets_the_inferences_of_its_new_text_and_a_copy_loses_its_own(tmp_path: Path):
+def _built_plan(tmp_path: Path) -> tuple[Path, Store, str]:
+    """PLAN written to a file and built into a new store: (the file, the store, the document's IRI)."""
     plan = tmp_path / "zhangzhou-2022.txt"
     plan.write_text(PLAN, encoding="utf-8")
     store = Store(tmp_path / "store")
     assert build([plan], store, workers=1).ok
-    doc = iris.document_iri(iris.document_key(plan.stem))
+    return plan, store, iris.document_iri(iris.document_key(plan.stem))
+
+
+def test_a_rebuilt_document_gets_the_inferences_of_its_new_text_and_a_copy_loses_its_own(tmp_path: Path):
+    plan, store, doc = _built_plan(tmp_path)
     air = {
         t.subject.value for t in _graph(store, inferred_graph_of(doc)) if t.object.value == PKG + "AirMeasure"
     }
@@ -174,11 +179,7 @@ def _policykg(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_ontology_infer_check_passes_on_a_build_and_fails_on_a_missing_inference(tmp_path: Path):
-    plan = tmp_path / "zhangzhou-2022.txt"
-    plan.write_text(PLAN, encoding="utf-8")
-    store = Store(tmp_path / "store")
-    assert build([plan], store, workers=1).ok
-    doc = iris.document_iri(iris.document_key(plan.stem))
+    _, store, doc = _built_plan(tmp_path)
     del store  # one process at a time holds the store
     done = _policykg("ontology", "infer", "--store", str(tmp_path / "store"), "--check")
     assert done.returncode == 0, done.stderr
