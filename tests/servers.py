@@ -130,9 +130,6 @@ def virtuoso_ini(template: str, folder: Path, sql_port: int, http_port: int) -> 
 
     ``ResultSetMaxRows`` is raised (the packaged 10,000 silently truncates
     answers) and the query time limit removed (it returns partial results).
-    One thread per query: with the packaged four, a loaded CI run once got
-    target-strength's grouped rows out of their ORDER BY order (same rows; not
-    reproduced in five runs since, so the cause is a guess).
     """
     db = folder / "db"
     settings = {
@@ -151,7 +148,6 @@ def virtuoso_ini(template: str, folder: Path, sql_port: int, http_port: int) -> 
             "ServerPort": f"127.0.0.1:{sql_port}",
             "DirsAllowed": f"., {db}, /usr/share/virtuoso-opensource-7/vad",
             "NumberOfBuffers": "10000",
-            "ThreadsPerQuery": "1",
         },
         "HTTPServer": {"ServerPort": f"127.0.0.1:{http_port}", "ServerRoot": folder / "vsp"},
         "SPARQL": {"ResultSetMaxRows": "1000000", "MaxQueryExecutionTime": "0"},
