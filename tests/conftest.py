@@ -81,3 +81,13 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture
+def two_plans(tmp_path: Path) -> list[Path]:
+    """Two bundled plans copied into a folder of their own."""
+    out = []
+    for source in bundled_corpus()[:2]:
+        out.append(tmp_path / source.name)
+        shutil.copy(source, out[-1])
+    return out

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-
-import pytest
 
 from policykg import pipeline
 from policykg.config import bundled_corpus
@@ -14,49 +11,39 @@ from policykg.ontology.namespaces import PLACES_GRAPH
 from policykg.pipeline import build
 
 
-@pytest.fixture
-def plans(tmp_path: Path) -> list[Path]:
-    """Two bundled plans copied into a folder of their own."""
-    out = []
-    for source in bundled_corpus()[:2]:
-        out.append(tmp_path / source.name)
-        shutil.copy(source, out[-1])
-    return out
-
-
 def _build(paths: list[Path], store: Store, **kw) -> pipeline.BuildReport:
     report = build(paths, store, workers=1, validate=False, **kw)
     assert report.ok, report.failed
     return report
 
 
-def test_a_new_extractor_version_rebuilds_every_document(plans, monkeypatch) -> None:
+def test_a_new_extractor_version_rebuilds_every_document(two_plans, monkeypatch) -> None:
     store = Store()
-    assert len(_build(plans, store).built) == 2
-    assert len(_build(plans, store).skipped) == 2
+    assert len(_build(two_plans, store).built) == 2
+    assert len(_build(two_plans, store).skipped) == 2
     monkeypatch.setattr(pipeline, "EXTRACTOR_VERSION", pipeline.EXTRACTOR_VERSION + ".test")
-    again = _build(plans, store)
-    assert sorted(again.built) == sorted(plans) and not again.skipped
-    assert len(_build(plans, store).skipped) == 2  # and the new version is what is stored
+    again = _build(two_plans, store)
+    assert sorted(again.built) == sorted(two_plans) and not again.skipped
+    assert len(_build(two_plans, store).skipped) == 2  # and the new version is what is stored
 
 
-def test_a_new_vocabulary_version_rebuilds_every_document(plans, monkeypatch) -> None:
+def test_a_new_vocabulary_version_rebuilds_every_document(two_plans, monkeypatch) -> None:
     store = Store()
-    _build(plans, store)
+    _build(two_plans, store)
     real = pipeline.vocabulary_version()
     monkeypatch.setattr(pipeline, "vocabulary_version", lambda: real + "-changed")
-    again = _build(plans, store)
-    assert sorted(again.built) == sorted(plans) and not again.skipped
+    again = _build(two_plans, store)
+    assert sorted(again.built) == sorted(two_plans) and not again.skipped
 
 
-def test_a_changed_file_is_the_only_one_rebuilt(plans) -> None:
+def test_a_changed_file_is_the_only_one_rebuilt(two_plans) -> None:
     store = Store()
-    _build(plans, store)
+    _build(two_plans, store)
     before = sorted(map(str, store.quads(store.document_graphs()[1])))
-    changed = plans[0]
+    changed = two_plans[0]
     changed.write_text(changed.read_text(encoding="utf-8").replace("2021年", "2022年", 1), encoding="utf-8")
-    again = _build(plans, store)
-    assert again.built == [changed] and again.skipped == [plans[1]]
+    again = _build(two_plans, store)
+    assert again.built == [changed] and again.skipped == [two_plans[1]]
     assert sorted(map(str, store.quads(store.document_graphs()[1]))) == before
 
 

@@ -8,11 +8,6 @@ Then a document is replaced and dropped, and its tallies must follow.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import pytest
-
 from policykg.config import bundled_corpus
 from policykg.graph.build import document_quads
 from policykg.graph.store import Store
@@ -156,15 +151,6 @@ def _tallies(store: Store, document: str) -> dict[str, int]:
               FILTER (STRSTARTS(STR(?t), "{document}/tally/")) }}""",
     ).rows
     return dict(rows)
-
-
-@pytest.fixture
-def two_plans(tmp_path: Path) -> list[Path]:
-    out = []
-    for source in bundled_corpus()[:2]:
-        out.append(tmp_path / source.name)
-        shutil.copy(source, out[-1])
-    return out
 
 
 def test_replacing_a_document_replaces_its_tallies_and_removing_it_removes_them(two_plans):
