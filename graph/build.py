@@ -46,8 +46,8 @@ from policykg.ontology.vocab import vocabulary
 
 # The shape of the RDF written here: part of every document's build version, so that a
 # change of IRIs or triples rebuilds stored documents (2: one role per body, untyped spans;
-# 3: tallies of the facts, graph/tallies.py).
-GRAPH_VERSION = "3"
+# 3: tallies of the facts, graph/tallies.py; 4: what issue 7's second speed pass changed).
+GRAPH_VERSION = "4"
 
 # Bodies that carry a share of the work (SCHEMA.md's "duties"): the pairs of
 # these that act on one measure are the co-responsibility edges.
