@@ -51,10 +51,10 @@ def _assert_same_as_whole_store(store: Store) -> None:
 
 def test_the_inferred_graphs_of_the_bundled_plans_are_what_the_whole_store_rules_derive(store: Store):
     _assert_same_as_whole_store(store)
-    assert len(stored_inferences(store)) > 3000
+    assert len(stored_inferences(store)) > 1000
     for doc in store.document_graphs():
         own = _graph(store, inferred_graph_of(doc))
-        assert len(own) > 300  # every plan has measures that are prov:Entity, derived from it …
+        assert len(own) > 100  # every plan has air, water … measures, and bodies that share the work …
         # … all about the document's own nodes: what its regions entail is the shared graph's
         assert all(t.subject.value == doc or t.subject.value.startswith(doc + "/") for t in own)
     shared = _graph(store, INFERRED_GRAPH)

@@ -31,7 +31,7 @@ from policykg.graph.infer import (
 )
 from policykg.graph.remote import Endpoint
 from policykg.graph.store import Store, inferred_graph_of
-from policykg.ontology.namespaces import DATA, INFERRED_GRAPH, PKG, VOCAB, sparql_prefixes
+from policykg.ontology.namespaces import DATA, INFERRED_GRAPH, OA, PKG, PROV, VOCAB, sparql_prefixes
 from policykg.ontology.reasoning import Entailments, entailments, with_unique_names
 from policykg.ontology.rules import (
     NOT_MATERIALISED,
@@ -78,6 +78,9 @@ ASSERTED_ANYWHERE = """SELECT ?g WHERE {{ GRAPH ?g {{ <{s}> <{p}> <{o}> }} }}"""
 # The graphs of inferences: the shared INFERRED_GRAPH and each document's INFERRED_GRAPH/doc/KEY.
 INFERRED = f'STRSTARTS(STR(?g), "{INFERRED_GRAPH}")'
 ASSERTED = f"!{INFERRED}"
+# What NOT_MATERIALISED leaves out: the spans' two selector classes, and PROV's reading of pkg:inDocument.
+SELECTORS = frozenset({OA + "TextPositionSelector", OA + "TextQuoteSelector"})
+ENTITY, DERIVED_FROM = PROV + "Entity", PROV + "wasDerivedFrom"
 
 
 def _companion(fact: str) -> str:
@@ -210,7 +213,8 @@ def test_nothing_in_the_inferred_graphs_is_also_asserted(store: Store):
 def test_hermit_and_the_rules_give_every_individual_the_same_classes(store, hermit, core_classes):
     """For every document fact, place, body and concept: the named classes HermiT entails are
     exactly those asserted plus those the rules wrote into the inferred graph, but for the
-    classes no rule writes (NOT_MATERIALISED: the spans' selector classes, checked below)."""
+    classes no rule writes (NOT_MATERIALISED: the spans' selector classes and prov:Entity,
+    checked below)."""
     ours: dict[str, set[str]] = defaultdict(set)
     for s, p, o in _triples(store, "true"):
         if p == str(RDF.type) and o in core_classes and _named(s):
@@ -232,6 +236,20 @@ def test_hermit_and_the_rules_give_every_individual_the_same_classes(store, herm
     assert all(members[PKG + name] > 0 for name in DEFINED)
 
 
+def test_the_left_out_rules_are_the_not_materialised_terms_and_no_rule_writes_them():
+    assert SELECTORS | {ENTITY, DERIVED_FROM} == NOT_MATERIALISED
+    assert NOT_MATERIALISED.isdisjoint(r.head for r in rules())
+    tbox = TBox(rdflib.Graph().parse(core_file(), format="turtle"))
+    assert {
+        r.head for r in compile_rules(tbox, skip=frozenset()) if r.head in NOT_MATERIALISED
+    } == NOT_MATERIALISED
+
+
+def _left_out(heads: set[str]) -> list:
+    tbox = TBox(rdflib.Graph().parse(core_file(), format="turtle"))
+    return [r for r in compile_rules(tbox, skip=frozenset()) if r.head in heads]
+
+
 def test_spans_hold_no_type_yet_hermit_and_the_rules_make_every_span_both_selectors(store, hermit):
     """graph/build.py writes no rdf:type on a span node, and neither does the inferred graph
     (NOT_MATERIALISED); the range of pkg:span makes each one both selectors all the same:
@@ -239,22 +257,46 @@ def test_spans_hold_no_type_yet_hermit_and_the_rules_make_every_span_both_select
     spans = {r["s"] for r in _rows(store, f"SELECT DISTINCT ?s WHERE {{ ?f <{PKG}span> ?s }}")}
     assert len(spans) > 1500  # 1,770 on the five plans
     assert _rows(store, f"SELECT ?s ?c WHERE {{ ?f <{PKG}span> ?s . ?s a ?c }} LIMIT 5") == []
-    selectors = {i for i, classes in hermit.types.items() if classes & NOT_MATERIALISED}
+    selectors = {i for i, classes in hermit.types.items() if classes & SELECTORS}
     assert selectors == spans
-    assert all(hermit.types[s] >= NOT_MATERIALISED for s in spans)
-    assert NOT_MATERIALISED.isdisjoint(r.head for r in rules())
-    tbox = TBox(rdflib.Graph().parse(core_file(), format="turtle"))
-    left_out = [r for r in compile_rules(tbox, skip=frozenset()) if r.head in NOT_MATERIALISED]
-    assert {r.head for r in left_out} == NOT_MATERIALISED
+    assert all(hermit.types[s] >= SELECTORS for s in spans)
+    left_out = _left_out(set(SELECTORS))
     triples, counts = derive(store, left_out)
     assert all(counts[r.name] == len(spans) for r in left_out)
     assert {t.subject.value for t in triples} == spans
 
 
+def test_the_store_holds_no_prov_terms_yet_hermit_and_the_rules_read_every_fact_as_derived_from_its_document(
+    store, hermit
+):
+    """pkg:inDocument is a sub-property of prov:wasDerivedFrom, and documents and facts are
+    prov:Entity: HermiT entails both for every fact; the store holds neither (NOT_MATERIALISED),
+    and the rules left out would derive exactly what HermiT entails."""
+    assert (
+        _rows(
+            store, f"SELECT ?s WHERE {{ {{ ?s <{DERIVED_FROM}> ?o }} UNION {{ ?s a <{ENTITY}> }} }} LIMIT 5"
+        )
+        == []
+    )
+    in_document = {
+        (r["s"], r["o"]) for r in _rows(store, f"SELECT ?s ?o WHERE {{ ?s <{PKG}inDocument> ?o }}")
+    }
+    assert len(in_document) > 1500
+    derived = {(s, o) for s, o in hermit.pairs.get(DERIVED_FROM, set()) if _named(s) and _named(o)}
+    assert derived == in_document
+    entities = {i for i, classes in hermit.types.items() if ENTITY in classes and _named(i)}
+    assert entities >= {d for _, d in in_document}  # every document, and the facts of the subclasses
+    triples, _ = derive(store, _left_out({ENTITY, DERIVED_FROM}))
+    ours_derived = {(t.subject.value, t.object.value) for t in triples if t.predicate.value == DERIVED_FROM}
+    ours_entities = {t.subject.value for t in triples if t.predicate.value == str(RDF.type)}
+    assert ours_derived == in_document
+    assert ours_entities == entities
+
+
 @pytest.mark.parametrize("rule", [r for r in rules() if r.kind == "property"], ids=lambda r: r.name)
 def test_hermit_and_the_rules_give_every_inferred_property_the_same_pairs(store, hermit, rule):
-    """Every pair of pkg:involvesActor, pkg:responsibleActor, pkg:withinRegion, skos:broaderTransitive
-    and prov:wasDerivedFrom that HermiT entails is asserted or inferred, and no other."""
+    """Every pair of pkg:involvesActor, pkg:responsibleActor, pkg:withinRegion and
+    skos:broaderTransitive that HermiT entails is asserted or inferred, and no other."""
     ours = {(s, o) for s, p, o in _triples(store, "true") if p == rule.head and _named(s) and _named(o)}
     theirs = {(s, o) for s, o in hermit.pairs.get(rule.head, set()) if _named(s) and _named(o)}
     assert theirs, rule.name
