@@ -8,6 +8,7 @@ word boundaries, so ``CO`` is not found inside ``CO2`` or ``COD``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -41,14 +42,26 @@ class VocabMatcher:
         self._empty = not labels
         if not self._empty:
             self._automaton.make_automaton()
+        # Where a label can begin. From the automaton's root, a character that
+        # begins no label leaves it at the root, so a search may start at the
+        # first character that begins one, and has nothing to find without one.
+        initials = sorted({label[0] for label in labels if label})
+        self._initial = re.compile("[" + "".join(re.escape(ch) for ch in initials) + "]")
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Match]:
         """All non-overlapping matches in ``text[start:end]``, offsets into ``text``."""
         if self._empty:
             return []
         end = len(text) if end is None else end
+        begin = self._initial.search(text, start, end)
+        if begin is None:
+            return []
+        # The automaton is given the window alone: given a text and bounds, it
+        # would copy the whole text (held in two bytes a character) every call.
+        begin = begin.start()
         found: list[Match] = []
-        for last, (code, label) in self._automaton.iter_long(text, start, end):
+        for last, (code, label) in self._automaton.iter_long(text[begin:end]):
+            last += begin
             first = last - len(label) + 1
             if label.isascii() and (
                 (first > 0 and _is_ascii_word_char(text[first - 1]) and _is_ascii_word_char(label[0]))
