@@ -50,6 +50,12 @@ SENTENCE_ENDS = frozenset("。！？!?\n\r")
 CLAUSE_ENDS = frozenset("，,；;：:") | SENTENCE_ENDS
 LIST_JOINS = frozenset("、和及与")
 QUOTES = {"“": "”", "‘": "’", "《": "》", "「": "」", "『": "』", "〔": "〕", "【": "】"}
+# The same sets as patterns, to jump from one mark to the next.
+_SENTENCE_END = re.compile("[" + re.escape("".join(sorted(SENTENCE_ENDS))) + "]")
+_CLAUSE_END = re.compile("[" + re.escape("".join(sorted(CLAUSE_ENDS))) + "]")
+_QUOTE_EVENT = re.compile(
+    "[" + re.escape("".join(sorted({"\n", "\r", '"', *QUOTES, *QUOTES.values()}))) + "]"
+)
 # A number followed by one of these is a date, a time or a duration (2021年, 6月底, 100周年).
 DATE_AFTER = frozenset("年月日号时周届")
 # What may stand between a comparator cue and its number: 达到了90%, 提高到95%, 控制在.
@@ -188,7 +194,15 @@ class _Context:
         inside = [False] * len(norm)
         stack: list[str] = []
         straight = False
-        for i, ch in enumerate(norm):
+        done = 0  # characters before this are decided
+        # Only line ends and quote marks change the state: the stretch between two
+        # of them is inside or not as a whole.
+        for m in _QUOTE_EVENT.finditer(norm):
+            i = m.start()
+            if (stack or straight) and i > done:
+                inside[done:i] = [True] * (i - done)
+            done = i + 1
+            ch = norm[i]
             if ch in "\n\r":
                 stack.clear()
                 straight = False
@@ -205,6 +219,8 @@ class _Context:
                 continue
             if stack or straight:
                 inside[i] = True
+        if (stack or straight) and len(norm) > done:
+            inside[done:] = [True] * (len(norm) - done)
         return inside
 
     def section(self, pos: int) -> Section | None:
@@ -291,13 +307,12 @@ class _Figure:
 
 def _clauses(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     out, piece = [], start
-    for i in range(start, end):
-        ch = norm[i]
-        if ch in CLAUSE_ENDS:
-            if ch in ",:" and 0 < i < len(norm) - 1 and norm[i - 1].isdigit() and norm[i + 1].isdigit():
-                continue
-            out.append((piece, i))
-            piece = i + 1
+    for m in _CLAUSE_END.finditer(norm, start, end):
+        i = m.start()
+        if norm[i] in ",:" and 0 < i < len(norm) - 1 and norm[i - 1].isdigit() and norm[i + 1].isdigit():
+            continue
+        out.append((piece, i))
+        piece = i + 1
     out.append((piece, end))
     return [(a, b) for a, b in out if b > a]
 
@@ -306,11 +321,11 @@ def _sentences(document: Document) -> list[tuple[int, int]]:
     """Sentences of the text, cut around page furniture (``Document.ignored``)."""
     norm = document.norm
     out, piece = [], 0
-    for i, ch in enumerate(norm):
-        if ch in SENTENCE_ENDS:
-            if i > piece:
-                out.append((piece, i))
-            piece = i + 1
+    for m in _SENTENCE_END.finditer(norm):
+        i = m.start()
+        if i > piece:
+            out.append((piece, i))
+        piece = i + 1
     if piece < len(norm):
         out.append((piece, len(norm)))
     for span in document.ignored:
