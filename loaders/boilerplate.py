@@ -191,6 +191,11 @@ _DATE = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
 _TABLE_EDGE = re.compile(r"^[ \t\u3000\xa0]*[|｜][ \t\u3000\xa0]*|[ \t\u3000\xa0]*[|｜]+[ \t\u3000\xa0]*$")
 
 
+# Inside running text only the unmistakable phrases: 相关解读 or 联系我们 can be
+# words of a plan.
+_LONG_PHRASES = tuple((p, re.compile(re.escape(p))) for p in FURNITURE_PHRASES if len(p) >= 8)
+
+
 def _lines(text: str):
     """(start, end) of every line, without its line break."""
     start = 0
@@ -216,11 +221,16 @@ def _labelled(line: str, labels: tuple[str, ...]) -> int:
     return len(_labels_in(line, labels))
 
 
+@cache
+def _longest_first(words: tuple[str, ...]) -> list[str]:
+    return sorted(words, key=len, reverse=True)
+
+
 def _only(line: str, words: tuple[str, ...]) -> bool:
     """True when the line is made of these words and punctuation only (and has at least one)."""
     rest = line
     found = False
-    for word in sorted(words, key=len, reverse=True):
+    for word in _longest_first(words):
         if word in rest:
             found = True
             rest = rest.replace(word, " ")
@@ -295,11 +305,9 @@ def find_boilerplate(text: str) -> list[Span]:
         if _line_kind(line) is not None:
             spans.append(Span(start, end))
             continue
-        for phrase in FURNITURE_PHRASES:
-            # Inside running text only the unmistakable phrases: 相关解读 or
-            # 联系我们 can be words of a plan.
-            if len(phrase) >= 8:
-                for match in re.finditer(re.escape(phrase), line):
+        for phrase, pattern in _LONG_PHRASES:
+            if phrase in line:
+                for match in pattern.finditer(line):
                     spans.append(Span(start + match.start(), start + match.end()))
         for match in _TABLE_EDGE.finditer(line):
             if match.end() > match.start():

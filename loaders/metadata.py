@@ -85,6 +85,7 @@ _W_SITE = 3.0
 _W_FULL = 2.0
 _W_SHORT = 1.0
 _W_BELOW = 0.5  # a mention of a place below counts this much for the place above
+_NOT_LINE_BREAK = re.compile(r"[^\n\r]")
 
 
 def read_metadata(text: str, norm: str, ignored: list[Span]) -> Metadata:
@@ -111,9 +112,9 @@ class _Reader:
         # The body: content with furniture blanked out, same length as the text.
         chars = list(norm[: self.end])
         for span in ignored:
-            for i in range(span.start, min(span.end, self.end)):
-                if chars[i] not in "\n\r":
-                    chars[i] = " "
+            start, end = span.start, min(span.end, self.end)
+            if start < end:
+                chars[start:end] = _NOT_LINE_BREAK.sub(" ", norm[start:end])
         self.body = "".join(chars)
 
     def read(self) -> Metadata:
