@@ -25,6 +25,7 @@ headed 2022年工作总结 (summary) or 2023年工作计划 (plan), whose words 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from copy import copy
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -55,6 +56,10 @@ _TOKEN = re.compile(
     r"|(?P<arabic>(?<![\d.．])(?P<ar>\d{1,2})[ \t]*[．、.](?!\d))"
     r"|(?P<circled>[①-⑳])"
 )
+# Every character a _TOKEN can begin with. re tries each of _TOKEN's branches at
+# every position of the text; finding these first and matching there is the
+# same search (a token is never empty), about three times quicker.
+_TOKEN_FIRST = re.compile(r"[（(⑴-⒇一二三四五六七八九十\d①-⑳]")
 # A part heading whose numeral was lost when the page was saved: "、主要任务".
 _LOST_NUMBER = re.compile(r"(?m)^[ \t\u3000\xa0]*、(?=[^\r\n。]{2,30}\r?$)")
 # The attachments after a plan (附件1, 附件：) start a new outline.
@@ -105,9 +110,21 @@ def _valid_numeral(numeral: str) -> bool:
     )
 
 
+def _token_matches(norm: str) -> Iterator[re.Match[str]]:
+    """``_TOKEN.finditer(norm)``, tried only where a token can begin."""
+    pos = 0
+    while (first := _TOKEN_FIRST.search(norm, pos)) is not None:
+        m = _TOKEN.match(norm, first.start())
+        if m is None:
+            pos = first.start() + 1
+        else:
+            yield m
+            pos = m.end()
+
+
 def _tokens(norm: str) -> list[_Token]:
     out: list[_Token] = []
-    for m in _TOKEN.finditer(norm):
+    for m in _token_matches(norm):
         kind = m.lastgroup
         if kind == PAREN_CN:
             numeral = m.group("pcn")

@@ -14,6 +14,7 @@ A Chinese numeral is read whole: ``三千五百`` is 3500.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from policykg.loaders.extract.matcher import VocabMatcher, matcher
@@ -46,6 +47,10 @@ NUMBER_RE = re.compile(
     rf"|(?P<ar>(?<![0-9０-９.．]){_AR})(?:{_DASH}(?P<ar_high>{_AR}))?"
     rf"|(?P<cn>{_CN})(?:{_DASH}(?P<cn_high>{_CN}))?"
 )
+# Every character a NUMBER_RE match can begin with: re tries each of its branches
+# at every position; matching only where these stand is the same search (a
+# match is never empty), about twice as quick.
+_NUMBER_FIRST = re.compile("[百0-9０-９零〇一二两三四五六七八九十]")
 _MAGNITUDE = frozenset("万亿千")
 _CLASSIFIER = "个"
 _LIST_JOINS = frozenset("、和及与")
@@ -190,11 +195,23 @@ def read_unit(text: str, pos: int, end: int | None = None) -> tuple[str | None, 
     return None, None, pos
 
 
+def _numbers(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """``NUMBER_RE.finditer(text, start, end)``, tried only where a number can begin."""
+    pos = start
+    while (first := _NUMBER_FIRST.search(text, pos, end)) is not None:
+        m = NUMBER_RE.match(text, first.start(), end)
+        if m is None:
+            pos = first.start() + 1
+        else:
+            yield m
+            pos = m.end()
+
+
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
     """Every number in ``text[start:end]`` with the unit after it (unit may be None)."""
     end = len(text) if end is None else end
     out: list[Quantity] = []
-    for m in NUMBER_RE.finditer(text, start, end):
+    for m in _numbers(text, start, end):
         high: float | None = None
         chinese = False
         if m.group("pct_cn") or m.group("pct_full"):
