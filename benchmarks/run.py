@@ -12,7 +12,8 @@ Steps, each printed as it finishes:
    RDF, the document's inferences, store on disk one transaction per
    document and in bulk loads, and SHACL validation on 10 of them);
 3. builds into a fresh on-disk store, for every size, with one worker and
-   with every core: documents and MB per second end to end (read, extract,
+   with every core (extraction processes, beside the one writing the store,
+   as ``policykg build --workers N``): documents and MB per second end to end (read, extract,
    infer, store; ``policykg build --no-validate`` but for the shared
    inferred graph), peak resident memory of the whole process tree (the sum
    of the processes' RSS, sampled), store size; then the shared inferred

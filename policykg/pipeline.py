@@ -266,8 +266,9 @@ def build(
 
     ``manifest``: a CSV of metadata (``loaders.manifest``), on top of any
     ``manifest.csv`` at a folder's root; with no ``paths``, the files it lists
-    are built. ``workers`` extraction processes (default: every core; 1 runs
-    in this process). ``validate`` counts each document's SHACL violations.
+    are built. ``workers`` extraction processes beside this one, which writes
+    the store (default: every core; 0 extracts in this process too, as does a
+    build of one file). ``validate`` counts each document's SHACL violations.
     Each document is stored with its inferred graph, made by the worker; ``infer``
     also brings the shared inferred graph (what the places and ontology entail)
     up to date at the end.
@@ -400,22 +401,29 @@ def _process_batch(jobs: list[Job]) -> list[Outcome]:
 def _run(jobs: list[Job], workers: int | None) -> Iterator[Outcome]:
     """Each job's outcome, in the order of ``jobs``, from ``workers`` processes.
 
-    Streams: at most ``2 × workers`` batches of a few files are in flight, so
-    while this process writes to the store (slower than extracting) finished
-    graphs wait in a bounded queue instead of piling up for the whole corpus
-    (``Executor.map`` submits everything at once and keeps every result).
+    One worker is a process too: this one writes the store meanwhile, which
+    costs about as much CPU as extracting, so the two overlap. ``workers=0``
+    (or a single job) runs everything here, one file after another: for
+    debugging and profiling, and where a pool costs more than it saves.
+
+    Streams: a bounded number of batches of a few files are in flight, so
+    finished graphs wait in a bounded queue instead of piling up for the whole
+    corpus (``Executor.map`` submits everything at once and keeps every
+    result): enough for a bulk load's worth of files, so that the workers keep
+    extracting while this process loads the last batch into the store.
     """
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(jobs) <= 1:
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    if workers < 1 or len(jobs) <= 1:
         yield from map(_safe_process, jobs)
         return
     size = max(1, min(8, len(jobs) // (workers * 8)))  # a few files per task: less pickling, still balanced
     batches = (jobs[i : i + size] for i in range(0, len(jobs), size))
+    in_flight = max(2 * workers, -(-BULK_DOCUMENTS // size))
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
         pending: deque[Future[list[Outcome]]] = deque()
         for batch in batches:
             pending.append(pool.submit(_process_batch, batch))
-            if len(pending) >= 2 * workers:
+            if len(pending) >= in_flight:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()

@@ -110,7 +110,14 @@ def build_command(
             "used without it; this one wins). Alone, builds the files it lists.",
         ),
     ] = None,
-    workers: Annotated[int | None, typer.Option(help="Extraction processes (default: every core).")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Extraction processes beside the one writing the store (default: every core; "
+            "0: extract in that one too, one file after another).",
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option(help="Rebuild files that have not changed.")] = False,
     validate: Annotated[
         bool, typer.Option(help="Check each document against the SHACL shapes and count the violations.")
