@@ -8,7 +8,6 @@ word boundaries, so ``CO`` is not found inside ``CO2`` or ``COD``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -31,6 +30,19 @@ def _is_ascii_word_char(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in "._")
 
 
+def _bounds(size: int, start: int, end: int) -> tuple[int, int]:
+    """The window as ``Automaton.iter_long(text, start, end)`` reads it, with its IndexErrors."""
+    if start < 0:
+        start += size
+    if not 0 <= start < size:
+        raise IndexError(f"start index not in range 0..{size}")
+    if end < 0:
+        end += size - 1
+    if not 0 <= end <= size:
+        raise IndexError(f"end index not in range 0..{size}")
+    return start, end
+
+
 class VocabMatcher:
     """Leftmost-longest matching of a scheme's labels (or any label → code map)."""
 
@@ -42,26 +54,18 @@ class VocabMatcher:
         self._empty = not labels
         if not self._empty:
             self._automaton.make_automaton()
-        # Where a label can begin. From the automaton's root, a character that
-        # begins no label leaves it at the root, so a search may start at the
-        # first character that begins one, and has nothing to find without one.
-        initials = sorted({label[0] for label in labels if label})
-        self._initial = re.compile("[" + "".join(re.escape(ch) for ch in initials) + "]")
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Match]:
         """All non-overlapping matches in ``text[start:end]``, offsets into ``text``."""
         if self._empty:
             return []
         end = len(text) if end is None else end
-        begin = self._initial.search(text, start, end)
-        if begin is None:
-            return []
+        start, end = _bounds(len(text), start, end)
         # The automaton is given the window alone: given a text and bounds, it
         # would copy the whole text (held in two bytes a character) every call.
-        begin = begin.start()
         found: list[Match] = []
-        for last, (code, label) in self._automaton.iter_long(text[begin:end]):
-            last += begin
+        for last, (code, label) in self._automaton.iter_long(text[start:end]):
+            last += start
             first = last - len(label) + 1
             if label.isascii() and (
                 (first > 0 and _is_ascii_word_char(text[first - 1]) and _is_ascii_word_char(label[0]))

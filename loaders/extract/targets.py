@@ -56,6 +56,7 @@ _CLAUSE_END = re.compile("[" + re.escape("".join(sorted(CLAUSE_ENDS))) + "]")
 _QUOTE_EVENT = re.compile(
     "[" + re.escape("".join(sorted({"\n", "\r", '"', *QUOTES, *QUOTES.values()}))) + "]"
 )
+_NUMERAL = re.compile(r"[\d一二两三四五六七八九十百ⅠⅡⅢⅣⅤV]")
 # A number followed by one of these is a date, a time or a duration (2021年, 6月底, 100周年).
 DATE_AFTER = frozenset("年月日号时周届")
 # What may stand between a comparator cue and its number: 达到了90%, 提高到95%, 控制在.
@@ -936,6 +937,12 @@ def _split_list(norm: str, a: int, b: int, joins: str) -> list[tuple[int, int]]:
     return parts
 
 
+def _has_numeral(norm: str, start: int, end: int) -> bool:
+    """A digit (``str.isdigit``) or a Chinese or Roman numeral in ``norm[start:end]``."""
+    # \d finds the decimal digits at once; isdigit also takes the few others (²).
+    return _NUMERAL.search(norm, start, end) is not None or any(map(str.isdigit, norm[start:end]))
+
+
 def extract_targets(document: Document, sections: list[Section]) -> list[Target]:
     """Every quantitative goal and reported figure of ``document``, in document order.
 
@@ -946,9 +953,7 @@ def extract_targets(document: Document, sections: list[Section]) -> list[Target]
     ctx = _Context(document, sections)
     out: list[Target] = []
     for start, end in _sentences(document):
-        if not any(
-            ch.isdigit() or ch in "一二两三四五六七八九十百ⅠⅡⅢⅣⅤV" for ch in ctx.norm[start:end]
-        ) and not _cues(ctx.norm, start, end):
+        if not _has_numeral(ctx.norm, start, end) and not _cues(ctx.norm, start, end):
             continue
         out.extend(_Sentence(ctx, start, end).targets())
     out.sort(key=lambda t: (t.span.start, t.span.end))
