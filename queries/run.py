@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 import pyoxigraph as ox
 
 from policykg.errors import QueryError
 from policykg.graph.binding import substitute
+from policykg.graph.store import Store
 from policykg.ontology.namespaces import XSD, sparql_prefixes
 from policykg.queries.library import ReadyQuery, get_query, query_form
 
@@ -28,6 +30,11 @@ _INTEGER |= {XSD + t for t in ("nonNegativeInteger", "positiveInteger", "unsigne
 _INTEGER |= {XSD + t for t in ("nonPositiveInteger", "negativeInteger", "unsignedShort", "unsignedByte")}
 _NUMERIC = _INTEGER | {XSD + t for t in ("decimal", "double", "float")}
 _BAD_IRI = re.compile(r'[\s<>"{}|^`\\]')
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+# A final ORDER BY of plain conditions: ?v, ASC(?v), DESC(?v), STR(?v), DESC(STR(?v)) ...
+_CONDITION = r"(?:(?:ASC|DESC)\s*\(\s*)?(?:STR\s*\(\s*)?\?\w+(?:\s*\))*"
+_ORDER_BY = re.compile(rf"\bORDER\s+BY((?:\s+{_CONDITION})+)\s*$", re.IGNORECASE)
+_ONE_CONDITION = re.compile(r"(?:(ASC|DESC)\s*\(\s*)?(STR\s*\(\s*)?\?(\w+)", re.IGNORECASE)
 
 
 class SparqlSource(Protocol):
@@ -150,8 +157,89 @@ def run_query(source: SparqlSource, query: ReadyQuery | str, params: dict[str, s
     bindings = bind_params(ready, params or {})
     if query_form(ready.sparql) in {"CONSTRUCT", "DESCRIBE"}:
         return triples_result(source.construct(substitute(ready.sparql, bindings)))
-    columns, rows = source.select(ready.sparql, bindings)
+    if isinstance(source, Store):
+        columns, rows = select_sorted_here(source, ready.sparql, bindings)
+    else:
+        columns, rows = source.select(ready.sparql, bindings)
     return Result(columns, rows)
+
+
+def select_sorted_here(
+    store: Store, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal]
+) -> tuple[list[str], list[dict]]:
+    """A SELECT on the embedded store, its final ORDER BY done in Python when that gives the same order.
+
+    Oxigraph compares IRIs and long strings by reading their text from disk at every comparison:
+    sorting 250,000 rows by a measure's IRI took 80 s, the query without it 5 s. Python sorts
+    the rows it returned with the same rules (SPARQL's order: unbound, blank nodes, IRIs, then
+    literals; numbers by value, strings by code point; stable, as Oxigraph's sort is, so ties
+    keep the same order). A column this cannot order as Oxigraph does (literals of mixed kinds
+    or languages) runs the query with its ORDER BY instead.
+    """
+    text = _COMMENT_LINES.sub("", sparql).rstrip()
+    m = _ORDER_BY.search(text)
+    if m is None:
+        return store.select(sparql, bindings)
+    conditions = [(d, bool(s), v) for d, s, v in _ONE_CONDITION.findall(m.group(1))]
+    columns, rows = store.select(text[: m.start()], bindings)
+    keys = _sort_keys(columns, rows, conditions)
+    if keys is None:
+        return store.select(sparql, bindings)
+    order = list(range(len(rows)))
+    for n in reversed(range(len(conditions))):  # stable sorts, last condition first
+        order.sort(key=lambda i, n=n: keys[i][n], reverse=conditions[n][0].upper() == "DESC")
+    return columns, [rows[i] for i in order]
+
+
+_COMMENT_LINES = re.compile(r"^\s*#.*$", re.MULTILINE)
+
+
+def _sort_keys(
+    columns: list[str], rows: list[dict], conditions: list[tuple[str, bool, str]]
+) -> list[tuple] | None:
+    """Each row's sort key per condition, or None if a condition cannot be ordered here as Oxigraph would."""
+    per_condition = []
+    for _, as_string, var in conditions:
+        if var not in columns:
+            return None
+        keys = []
+        literal_kind = (
+            None  # every literal of a column must be of one kind: numbers, or one datatype/language
+        )
+        for row in rows:
+            term = row.get(var)
+            if term is None:
+                keys.append((0,))
+                continue
+            if as_string:
+                # STR() of an IRI or literal is its text; of a blank node an error, ordered as unbound
+                keys.append((0,) if term["type"] == "bnode" else (3, term["value"]))
+                continue
+            if term["type"] == "bnode":
+                keys.append((1,))
+            elif term["type"] == "uri":
+                keys.append((2, term["value"]))
+            else:
+                datatype = term.get("datatype")
+                if datatype in _NUMERIC:
+                    kind = "number"
+                    try:
+                        value: Any = Decimal(term["value"])
+                    except InvalidOperation:
+                        return None
+                    if not value.is_finite():
+                        return None
+                elif datatype is None or datatype in {XSD + "string", _RDF_LANG_STRING}:
+                    kind = ("string", term.get("xml:lang"))
+                    value = term["value"]
+                else:
+                    return None
+                if literal_kind not in (None, kind):
+                    return None
+                literal_kind = kind
+                keys.append((3, value))
+        per_condition.append(keys)
+    return list(zip(*per_condition, strict=True)) if per_condition else [() for _ in rows]
 
 
 def run_sparql(source: SparqlSource, sparql: str) -> Result:
