@@ -297,3 +297,34 @@ def test_gazetteer_mentions_skip_one_character_names_inside_words() -> None:
     found = [(m.surface, m.codes) for m in gz.gazetteer().find_mentions(text)]
     assert ("范县", ("410926",)) not in found
     assert ("和县", ("340523",)) in found  # right after its own prefecture
+
+
+def test_gazetteer_search_skipping_idle_stretches_finds_what_one_whole_search_finds() -> None:
+    """``find_mentions`` reads only the text between stretches the automaton would read
+    without leaving its root: on the bundled plans and on mixtures of place names, their
+    pieces and filler, that must give exactly the matches of one search over the text."""
+    import random
+
+    g = gz.gazetteer()
+    names = sorted([*g.short_names, *g.full_names])
+    rng = random.Random(7)
+    texts = [read_document(p).text for p in bundled_corpus()]
+    for _ in range(300):
+        parts = []
+        for _ in range(rng.randint(1, 30)):
+            name = rng.choice(names)
+            kind = rng.random()
+            if kind < 0.4:
+                parts.append(name)
+            elif kind < 0.7:  # a piece of a name: partial matches the skip must not cut
+                parts.append(name[: rng.randint(1, len(name))])
+            else:
+                parts.append(
+                    rng.choice(["，", "的", "生态环境", "abc", " ", "1234", "。\n", "推进"])
+                    * rng.randint(1, 6)
+                )
+        texts.append("".join(parts))
+    whole = [list(g._automaton.iter_long(text)) for text in texts]
+    skipping = [list(g._names_in(text)) for text in texts]
+    assert sum(map(len, whole)) > 1000
+    assert skipping == whole
