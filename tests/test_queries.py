@@ -180,3 +180,26 @@ def test_numbers_from_any_server_become_python_numbers():
     assert term_value({"type": "literal", "datatype": xsd + "boolean", "value": "true"}) is True
     assert term_value({"type": "literal", "xml:lang": "zh", "value": "福州市"}) == "福州市"
     assert term_value(None) is None
+
+
+def test_rows_sorted_in_python_are_in_the_engines_order(store):
+    """On the embedded store a question's final ORDER BY runs in Python: the same rows, the same order."""
+    for q in ready_queries().values():
+        if query_form(q.sparql) != "SELECT":
+            continue
+        params = {"place": "福州市"} if any(p.name == "place" for p in q.params) else {}
+        _, engine = store.select(q.sparql, bind_params(q, params))
+        assert run_query(store, q, params).bindings == engine, q.name
+
+
+def test_python_sort_orders_as_sparql_and_falls_back_on_mixed_literals(store):
+    rows = 'VALUES (?x ?n) { (UNDEF 2) (<urn:b> 10) ("b" 1.5) ("a" 3) (<urn:a> 2.0) }'
+    sparql = f"SELECT ?x ?n WHERE {{ {rows} }} ORDER BY DESC(?n) STR(?x)"
+    ready = parse_query(f"# title: t\n{sparql}", "t")
+    _, engine = store.select(sparql, {})
+    assert run_query(store, ready).bindings == engine
+    # numbers by value, 2 and 2.0 tied and then ordered by STR(?x), an unbound one first
+    assert [b.get("x", {}).get("value") for b in engine] == ["urn:b", "a", None, "urn:a", "b"]
+    # strings and numbers in one column: Oxigraph's own order, not a guess
+    mixed = parse_query('# title: t\nSELECT ?x WHERE { VALUES ?x { "b" 1 "a" 2 } } ORDER BY ?x', "t")
+    assert run_query(store, mixed).bindings == store.select(mixed.sparql, {})[1]
