@@ -391,6 +391,11 @@ def _tbox(path: str) -> TBox:
     return TBox(rdflib.Graph().parse(path, format="turtle"))
 
 
+def core_tbox(core: Path | str | None = None) -> TBox:
+    """The TBox of the core (``core.ttl`` of the package, or the file given), read once a process."""
+    return _tbox(str(core or core_file()))
+
+
 def rules(core: Path | str | None = None, exclude_graph: str | None = INFERRED_GRAPH) -> list[Rule]:
     """The rules of the core (``core.ttl`` of the package, or the file given); see ``compile_rules``."""
     return compile_rules(_tbox(str(core or core_file())), exclude_graph)
