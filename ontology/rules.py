@@ -39,8 +39,9 @@ that HermiT agrees with the rules on the bundled plans all the same:
   within one graph (the region chain lives in the places graph, the pollutant
   hierarchy in the ontology graph). "Not yet asserted" is a ``MINUS`` over the
   asserted graphs. ``exclude_graph=None`` compiles the same rules for a store
-  that holds asserted triples only (the in-memory one ``graph/infer.py`` builds
-  for each document): plain patterns, no graph filters.
+  that holds asserted triples only (a store of the shared graphs alone, or of
+  test data): plain patterns, no graph filters. One document's rules are not
+  run as queries: ``ontology/evaluate.py`` computes the same rules in Python.
 
 Some entailments are left out on purpose (``NOT_MATERIALISED``), because each
 would store one more triple per fact for no question that needs it:
@@ -346,7 +347,7 @@ def compile_rules(
 
     The rules read every graph but those whose IRI starts with ``exclude_graph`` (the
     inferred graphs of a built store); with None, every triple of the store, as one in
-    which nothing is inferred yet (``graph.infer.DocumentReasoner``'s).
+    which nothing is inferred yet.
     """
     compiler = _Compiler(tbox, exclude_graph)
     out: list[Rule] = []
