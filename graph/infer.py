@@ -131,6 +131,10 @@ class DocumentReasoner:
         # What the ontology entails alone (skos:broaderTransitive …) is the shared graph's.
         self.ontology_entails = self.evaluator.derive(self._ontology)
 
+    def _shared(self, graph: DocumentGraph) -> Triples:
+        """A fresh copy of the ontology triples with the document's place triples added."""
+        return Triples(self._ontology).add_ntriples(graph.place_triples, self.evaluator.predicates)
+
     def infer(self, graph: DocumentGraph) -> str:
         """What the rules derive from one document, as N-Triples: the content of its inferred graph.
 
@@ -138,16 +142,15 @@ class DocumentReasoner:
         IRI, and any other triple the document entails that its places and
         the ontology do not entail alone (those are the shared graph's).
         """
-        keep = self.evaluator.predicates
-        triples = Triples(self._ontology).add_ntriples(graph.place_triples, keep)
-        derived = self.evaluator.derive(triples.add_ntriples(graph.triples, keep))
+        derived = self.evaluator.derive(
+            self._shared(graph).add_ntriples(graph.triples, self.evaluator.predicates)
+        )
         iri, prefix = f"<{graph.iri}>", f"<{graph.iri}/"
         own = {t for t in derived if t[0] == iri or t[0].startswith(prefix)}
         others = derived - own - self.ontology_entails
         if others:  # a region's chain and the like: entailed by the shared graphs alone?
             heads = {o if p == _RDF_TYPE else p for _, p, o in others}
-            shared = Triples(self._ontology).add_ntriples(graph.place_triples, keep)
-            others -= self.evaluator.derive(shared, sorted(heads))
+            others -= self.evaluator.derive(self._shared(graph), sorted(heads))
         return "".join(sorted(f"{s} {p} {o} .\n" for s, p, o in own | others))
 
 

@@ -34,6 +34,7 @@ _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 # A final ORDER BY of plain conditions: ?v, ASC(?v), DESC(?v), STR(?v), DESC(STR(?v)) ...
 _CONDITION = r"(?:(?:ASC|DESC)\s*\(\s*)?(?:STR\s*\(\s*)?\?\w+(?:\s*\))*"
 _ORDER_BY = re.compile(rf"\bORDER\s+BY((?:\s+{_CONDITION})+)\s*$", re.IGNORECASE)
+_COMMENT_LINES = re.compile(r"^\s*#.*$", re.MULTILINE)
 _ONE_CONDITION = re.compile(r"(?:(ASC|DESC)\s*\(\s*)?(STR\s*\(\s*)?\?(\w+)", re.IGNORECASE)
 
 
@@ -189,9 +190,6 @@ def select_sorted_here(
     for n in reversed(range(len(conditions))):  # stable sorts, last condition first
         order.sort(key=lambda i, n=n: keys[i][n], reverse=conditions[n][0].upper() == "DESC")
     return columns, [rows[i] for i in order]
-
-
-_COMMENT_LINES = re.compile(r"^\s*#.*$", re.MULTILINE)
 
 
 def _sort_keys(
