@@ -26,10 +26,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+# pandas and the query runner are imported where they are used, so that importing this
+# module (`policykg diffusion --help` shows COLUMNS) stays cheap.
+if TYPE_CHECKING:
+    import pandas as pd
 
-from policykg.queries.run import SparqlSource, run_query
+    from policykg.queries.run import SparqlSource
 
 PLACE_COLUMNS = ["place", "adcode", "level", "province", "province_code", "parent", "parent_code"]
 
@@ -87,11 +91,15 @@ COLUMNS: dict[str, dict[str, str]] = {
 
 def adoption_mentions(source: SparqlSource) -> pd.DataFrame:
     """Every instrument mention (the ``adoption-events`` ready question)."""
+    from policykg.queries.run import run_query
+
     return run_query(source, "adoption-events").to_frame()
 
 
 def observed_places(source: SparqlSource) -> pd.DataFrame:
     """Each place with the years its documents cover (``diffusion-places``), one row per place and year."""
+    from policykg.queries.run import run_query
+
     frame = run_query(source, "diffusion-places").to_frame()
     return (
         frame[[*PLACE_COLUMNS, "year"]].drop_duplicates().sort_values(["adcode", "year"], ignore_index=True)
@@ -107,6 +115,8 @@ def adoption_events(mentions: pd.DataFrame, places: pd.DataFrame) -> pd.DataFram
 
     Mentions without a year cannot be placed in time and are left out.
     """
+    import pandas as pd
+
     columns = list(COLUMNS["adoption_events"])
     dated = mentions.dropna(subset=["year"])
     if dated.empty:
@@ -126,6 +136,8 @@ def adoption_events(mentions: pd.DataFrame, places: pd.DataFrame) -> pd.DataFram
 
 def _places_table(places: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """One row per place: those with documents, and any that only the events name."""
+    import pandas as pd
+
     table = pd.concat([places[PLACE_COLUMNS], events[PLACE_COLUMNS]]).drop_duplicates("adcode")
     return table.sort_values("adcode", ignore_index=True)
 
@@ -137,6 +149,8 @@ def risk_panel(
 
     ``instruments`` limits it to those notations.
     """
+    import pandas as pd
+
     columns = [*PLACE_COLUMNS, "instrument", "instrument_type", "year", "adopted"]
     columns += ["prior_adopters", "prior_adopters_same_province", "prior_adopters_same_parent"]
     kinds = events[["instrument", "instrument_type"]].drop_duplicates("instrument")
@@ -190,6 +204,8 @@ def wide_panel(panel: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
 
 def dyads(panel: pd.DataFrame, events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     """Directed dyads: each panel row of place i paired with every other place j."""
+    import pandas as pd
+
     columns = ["place_i", "adcode_i", "place_j", "adcode_j", "instrument", "year", "i_adopted"]
     columns += ["j_adopted_before", "j_first_year", "same_province", "same_parent"]
     if panel.empty:
@@ -212,6 +228,8 @@ def dyads(panel: pd.DataFrame, events: pd.DataFrame, places: pd.DataFrame) -> pd
 
 def cumulative_adopters(events: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     """Year × instrument: how many places had adopted each instrument by the end of each year."""
+    import pandas as pd
+
     if events.empty or not years:
         return pd.DataFrame(index=pd.Index(years, name="year"))
     per_year = events.groupby(["first_year", "instrument"]).size().unstack(fill_value=0)

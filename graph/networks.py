@@ -24,12 +24,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
-
-import networkx as nx
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from policykg.errors import PolicyKGError
-from policykg.queries.run import SparqlSource, run_query
+
+# networkx, pandas and the query runner are imported where they are used, so that
+# importing this module (`policykg viz --help` and `--list` read NETWORKS) stays cheap.
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
+
+    from policykg.queries.run import SparqlSource
 
 # Sentences kept per edge: enough to see why two nodes are linked, few enough for a tooltip.
 MAX_SENTENCES = 3
@@ -38,11 +43,15 @@ LIST_SEPARATOR = "; "  # how list attributes are written to GraphML and GEXF
 
 
 def _frame(source: SparqlSource, query: str) -> pd.DataFrame:
+    from policykg.queries.run import run_query
+
     return run_query(source, query).to_frame()
 
 
 def _unique(values: Iterable[object]) -> list[str]:
     """Sorted distinct non-empty values as strings."""
+    import pandas as pd
+
     return sorted({str(v) for v in values if v is not None and not pd.isna(v) and str(v) != ""})
 
 
@@ -66,6 +75,8 @@ def _campaign_labels(*frames: pd.DataFrame) -> dict[str, str]:
 
 
 def _new_graph(name: str, weight_means: str, campaign_labels: dict[str, str]) -> nx.Graph:
+    import networkx as nx
+
     return nx.Graph(name=name, weight_means=weight_means, campaign_labels=campaign_labels)
 
 
@@ -205,6 +216,8 @@ def adoption_rows(source: SparqlSource) -> pd.DataFrame:
 
 def place_instrument_network(source: SparqlSource) -> nx.Graph:
     """Places linked to the policy instruments their documents adopt; weight: mentions."""
+    import pandas as pd
+
     rows = adoption_rows(source)
     graph = _new_graph("place-instrument", "mentions", _campaign_labels(rows))
     for (_, code), group in rows.groupby(["adcode", "instrument"], sort=True):
@@ -251,6 +264,8 @@ def measure_kinds(source: SparqlSource) -> dict[str, set[str]]:
     A missing part is written ``*`` (``ban:*``, ``*:VOCs``); a measure with
     neither an action type nor a pollutant says nothing about its kind and is left out.
     """
+    import pandas as pd
+
     rows = _frame(source, "network-measure-kinds")
     kinds: dict[str, set[str]] = {}
     for adcode, action, pollutant in rows[["adcode", "action_type", "pollutant"]].itertuples(index=False):
@@ -348,6 +363,8 @@ def summary(graph: nx.Graph) -> list[dict]:
     distances, so they do not lengthen paths). Above ``EXACT_BETWEENNESS_UP_TO``
     nodes it is estimated from ``BETWEENNESS_SAMPLE`` source nodes (fixed seed).
     """
+    import networkx as nx
+
     n = graph.number_of_nodes()
     sample = BETWEENNESS_SAMPLE if n > EXACT_BETWEENNESS_UP_TO else None
     betweenness = nx.betweenness_centrality(graph, k=sample, weight=None, seed=0 if sample else None)
@@ -380,6 +397,8 @@ def _scalar(value: object) -> str | int | float | bool | None:
 
 def exportable(graph: nx.Graph) -> nx.Graph:
     """A copy with only scalar attributes (lists joined with ``LIST_SEPARATOR``, dicts dropped)."""
+    import networkx as nx
+
     out = nx.Graph(**{k: v for k, v in graph.graph.items() if isinstance(v, str | int | float)})
     for node, data in graph.nodes(data=True):
         out.add_node(node, **{k: s for k, v in data.items() if (s := _scalar(v)) is not None})
@@ -390,6 +409,8 @@ def exportable(graph: nx.Graph) -> nx.Graph:
 
 def export(graph: nx.Graph, out: Path, fmt: str | None = None) -> Path:
     """Write ``graph`` as GraphML or GEXF (by ``fmt``, else by the file's suffix) for Gephi."""
+    import networkx as nx
+
     fmt = (fmt or out.suffix.lstrip(".")).lower()
     if fmt not in EXPORT_FORMATS:
         raise PolicyKGError(f"{out}: cannot export a network as {fmt!r} (use .graphml or .gexf)")

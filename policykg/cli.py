@@ -2,8 +2,11 @@
 
 A command module defines its functions with ``@app.command()`` (or adds a
 sub-``Typer``) on the shared ``app`` below; every module in that folder is
-imported at start-up, so adding a command touches no other file. Expected problems
-(``PolicyKGError``) are printed as one line, never as a traceback.
+imported at start-up, so adding a command touches no other file. That is also why a
+command module imports the store, pandas, rdflib ... inside the functions that use
+them: at module level every call, even ``policykg --help``, would pay for them
+(``tests/test_cli_startup.py``). Expected problems (``PolicyKGError``) are printed as
+one line, never as a traceback.
 """
 
 from __future__ import annotations

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.table import Table
+if TYPE_CHECKING:
+    from rich.console import Console
 
-from policykg.queries.run import Result
+    from policykg.queries.run import Result
 
 FORMATS = ("table", "csv", "json", "sparql-json")
 
@@ -29,6 +30,9 @@ def render(result: Result, fmt: str = "table", *, console: Console | None = None
         return json.dumps(result.to_sparql_json(), ensure_ascii=False) + "\n"
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(show_lines=False, header_style="bold")
     for column in result.columns:
         table.add_column(column, overflow="fold")

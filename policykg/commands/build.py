@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from policykg.cli import app
 from policykg.commands._options import StoreOption, show_progress, store_path
 from policykg.config import bundled_corpus
-from policykg.graph.store import Store
-from policykg.loaders.formats import SUPPORTED_SUFFIXES
-from policykg.pipeline import BuildReport, build, gather
+
+if TYPE_CHECKING:
+    from policykg.pipeline import BuildReport
 
 err = Console(stderr=True, highlight=False)
 
@@ -36,6 +35,12 @@ def run_build(
     out (duplicates, formats policykg cannot read) one ``note:`` line each
     unless ``quiet``; ``verbose`` prints every file's outcome as it happens.
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from policykg.graph.store import Store
+    from policykg.loaders.formats import SUPPORTED_SUFFIXES
+    from policykg.pipeline import build, gather
+
     db = Store(store)
 
     def echo(path: Path, outcome: str) -> None:

@@ -14,10 +14,6 @@ from policykg.commands.build import run_build
 from policykg.commands.viz import draw_network
 from policykg.config import bundled_corpus
 from policykg.graph.networks import NETWORKS
-from policykg.graph.store import Store
-from policykg.queries.library import ready_queries
-from policykg.queries.output import render
-from policykg.queries.run import run_query
 
 console = Console(highlight=False)
 
@@ -31,6 +27,11 @@ def demo_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Build the bundled plans, answer every ready question, and draw the networks."""
+    from policykg.graph.store import Store
+    from policykg.queries.library import ready_queries
+    from policykg.queries.output import render
+    from policykg.queries.run import run_query
+
     path = store_path(store)
     report = run_build(bundled_corpus(), path, workers=None, force=False, quiet=quiet)
     source = Store(path, read_only=True)

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from policykg.cli import app
 from policykg.commands._options import EndpointOption, StoreOption
@@ -40,6 +39,8 @@ def diffusion_command(
     store: StoreOption = None,
     endpoint: EndpointOption = None,
 ) -> None:
+    from rich.table import Table
+
     data = diffusion_data(open_source(store, endpoint), instrument or None)
     if instrument and data.events.empty:
         raise QueryError(f"no dated adoption of {', '.join(instrument)} in the graph")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from policykg.cli import app
 from policykg.commands._options import StoreOption, store_path
-from policykg.graph.remote import Endpoint, PushedGraph
-from policykg.graph.store import Store
+
+if TYPE_CHECKING:
+    from policykg.graph.remote import PushedGraph
 
 err = Console(stderr=True, highlight=False)
 PASSWORD_ENV = "POLICYKG_SPARQL_PASSWORD"
@@ -47,6 +48,9 @@ def push_command(
     Pushing again leaves the same triples: each graph is replaced, never added to.
     Afterwards the query endpoint counts every graph's triples.
     """
+    from policykg.graph.remote import Endpoint
+    from policykg.graph.store import Store
+
     if not update_endpoint and not graph_store:
         raise typer.BadParameter("give --update-endpoint URL (or --graph-store URL)")
     if password is None:

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from policykg.cli import app
 from policykg.commands._options import EndpointOption, StoreOption, store_path
 from policykg.errors import QueryError
-from policykg.graph.remote import Endpoint
-from policykg.graph.store import Store
-from policykg.queries.library import ready_queries
-from policykg.queries.output import FORMATS, render
-from policykg.queries.run import Result, SparqlSource, construct_turtle, run_query, run_sparql
+from policykg.queries.output import FORMATS
+
+if TYPE_CHECKING:
+    from policykg.queries.run import Result, SparqlSource
 
 FormatOption = Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")]
 SparqlFormatOption = Annotated[
@@ -30,6 +27,9 @@ SparqlFormatOption = Annotated[
 
 def open_source(store: Path | None, endpoint: str | None) -> SparqlSource:
     """The local store (read-only) or a SPARQL endpoint."""
+    from policykg.graph.remote import Endpoint
+    from policykg.graph.store import Store
+
     if endpoint:
         return Endpoint(endpoint)
     return Store(store_path(store), read_only=True)
@@ -47,6 +47,8 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
 
 
 def emit(result: Result, fmt: str) -> None:
+    from policykg.queries.output import render
+
     if fmt not in FORMATS:
         raise QueryError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
     text = render(result, fmt)
@@ -55,6 +57,11 @@ def emit(result: Result, fmt: str) -> None:
 
 
 def list_queries() -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from policykg.queries.library import ready_queries
+
     table = Table(header_style="bold")
     table.add_column("name", no_wrap=True)
     table.add_column("title")
@@ -78,6 +85,8 @@ def query_command(
     if list_ or name is None:
         list_queries()
         return
+    from policykg.queries.run import run_query
+
     emit(run_query(open_source(store, endpoint), name, parse_params(param or [])), fmt)
 
 
@@ -93,6 +102,8 @@ def sparql_command(
     SELECT and ASK answer as rows; CONSTRUCT and DESCRIBE as (subject, predicate, object)
     rows, or as Turtle with --format turtle.
     """
+    from policykg.queries.run import construct_turtle, run_sparql
+
     if query.startswith("@"):
         path = Path(query[1:])
         if not path.is_file():

@@ -10,7 +10,6 @@ from rich.console import Console
 
 from policykg.cli import app
 from policykg.commands._options import StoreOption, store_path
-from policykg.server import Settings, run
 
 err = Console(stderr=True, highlight=False)
 
@@ -43,6 +42,8 @@ def serve_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No request log.")] = False,
 ) -> None:
     """Serve the graph: SPARQL 1.1 Protocol at /sparql (read-only) and a query editor at /."""
+    from policykg.server import Settings, run
+
     if timeout <= 0 or max_rows < 0 or workers < 1:
         raise typer.BadParameter("--timeout must be > 0, --max-rows >= 0 and --workers >= 1")
     if not _loopback(host):

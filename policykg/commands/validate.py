@@ -9,14 +9,16 @@ anything does not conform, so the command can stand in a script or CI.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from policykg.cli import app
 from policykg.commands._options import StoreOption, store_path
-from policykg.graph.store import Store
 from policykg.ontology.namespaces import PKG
+
+if TYPE_CHECKING:
+    from policykg.graph.store import Store
 
 # An sh:or message spells out every alternative; the first line of it is enough to tell what failed.
 MESSAGE_CHARS = 160
@@ -44,6 +46,7 @@ def validate_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary line.")] = False,
 ) -> None:
     """Check each document's graph against the SHACL shapes of the ontology; report violations per document."""
+    from policykg.graph.store import Store
     from policykg.graph.validate import validate_store, validate_vocabulary
 
     db = Store(store_path(store), read_only=True)

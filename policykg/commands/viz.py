@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from policykg.cli import app
 from policykg.commands._options import EndpointOption, StoreOption
 from policykg.commands.query import open_source
 from policykg.errors import QueryError
 from policykg.graph.networks import EXPORT_FORMATS, NETWORKS, build_network, export, summary
-from policykg.graph.viz import draw
-from policykg.queries.run import SparqlSource
+
+if TYPE_CHECKING:
+    from policykg.queries.run import SparqlSource
 
 err = Console(stderr=True, highlight=False)
 
@@ -25,6 +25,8 @@ def draw_network(source: SparqlSource, name: str, out: Path) -> Path:
 
     ``.html`` (or no suffix) draws the picture; ``.graphml`` and ``.gexf`` export the network.
     """
+    from policykg.graph.viz import draw
+
     if name not in NETWORKS:
         raise QueryError(f"no network {name!r}; `policykg viz --list` shows them")
     spec = NETWORKS[name]
@@ -42,6 +44,8 @@ SUMMARY_COLUMNS = ("node", "label", "kind", "degree", "weighted_degree", "betwee
 
 def print_summary(source: SparqlSource, name: str, top: int) -> None:
     """The most central nodes of a network: degree, weighted degree, betweenness."""
+    from rich.table import Table
+
     rows = summary(build_network(source, name))
     table = Table(title=f"{name}: {len(rows)} nodes", header_style="bold")
     for i, column in enumerate(SUMMARY_COLUMNS):
