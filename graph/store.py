@@ -32,12 +32,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from policykg.errors import QueryError, StoreError
 from policykg.graph.binding import substitute
-from policykg.graph.build import DocumentGraph
 from policykg.ontology.namespaces import (
     DATA,
     INFERRED_GRAPH,
@@ -47,7 +47,9 @@ from policykg.ontology.namespaces import (
     PLACES_GRAPH,
     XSD,
 )
-from policykg.ontology.vocab import vocabulary_version
+
+if TYPE_CHECKING:  # the extraction side (rdflib, the gazetteer) is not needed to read a store
+    from policykg.graph.build import DocumentGraph
 
 _LOADING = ox.NamedNode(LOADING_GRAPH)
 _LOADS = ox.NamedNode(PKG + "loads")
@@ -112,6 +114,8 @@ class Store:
 
         Returns True when they were (re)loaded.
         """
+        from policykg.ontology.vocab import vocabulary_version
+
         version = vocabulary_version()
         marker = ox.Quad(
             ox.NamedNode(ONTOLOGY_GRAPH),
