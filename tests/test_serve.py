@@ -299,9 +299,20 @@ def column(page, name: str) -> list[str]:
 
 
 def run_and_wait(page) -> str:
+    """Run the editor's query and wait for its answer; the status line of that answer.
+
+    The wait ends on an error too (an HTTP status in the line), so that a failed run fails
+    with its message instead of a timeout; the run sets "running…" first, so a previous
+    answer's line cannot end the wait.
+    """
     page.click("#run")
-    page.wait_for_function("document.querySelector('#status').textContent.includes(' in ')")
-    return page.inner_text("#status")
+    page.wait_for_function(
+        "(s => s.textContent.includes(' in ') || s.classList.contains('error'))(document.querySelector('#status'))",
+        timeout=60_000,
+    )
+    status = page.inner_text("#status")
+    assert " in " in status, f"the run failed: {status}"
+    return status
 
 
 def test_editor_runs_a_ready_question(page):
