@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus import generate, generate_document  # noqa: E402
 from policykg.graph import iris  # noqa: E402
-from policykg.graph.store import Store  # noqa: E402
+from policykg.graph.store import Store, inferred_graph_of  # noqa: E402
 from policykg.pipeline import build  # noqa: E402
 
 PREFIXES = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
@@ -142,3 +142,35 @@ def test_the_benchmark_command_writes_the_figures_it_names(tmp_path: Path) -> No
         assert q["median_ms"] > 0 and q["p95_ms"] >= q["median_ms"], name
         assert "rdflib_ratio" in q, name
     assert "summary:" in done.stdout
+
+
+def test_the_store_growth_benchmark_loads_new_documents_copied_whole(tmp_path: Path) -> None:
+    from benchmarks import store_growth
+
+    out = tmp_path / "growth.json"
+    assert (
+        store_growth.main(["--docs", "7", "--sample", "3", "--work", str(tmp_path), "--json", str(out)]) == 0
+    )
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["documents"] == 7 and figures["tenths"][-1]["documents_in_store"] == 7
+    store = Store(tmp_path / "store", read_only=True)
+    keys = sorted(p.stem for p in (tmp_path / "corpus").glob("*.txt"))
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    sizes = {r["g"].value: int(r["n"].value) for r in rows}
+    documents = iris.document_iri("")
+    copies = [f"{keys[i % 3]}-c{i // 3}" for i in range(7)]
+    # every copy is a document graph of its own, none is left over
+    assert {g.removeprefix(documents) for g in sizes if g.startswith(documents)} == set(copies)
+    # copies of one sample are the same size, their inferred graphs too: re-keyed whole,
+    # nothing merged into the first copy
+    for key in keys:
+        own = {sizes[iris.document_iri(c)] for c in copies if c.startswith(key)}
+        inferred = {sizes[inferred_graph_of(iris.document_iri(c))] for c in copies if c.startswith(key)}
+        assert len(own) == 1 and own.pop() > 100, key
+        assert len(inferred) == 1 and inferred.pop() > 0, key
+    # and no term of a copy still names the sample it was copied from
+    stale = store.query(
+        f"ASK {{ GRAPH <{iris.document_iri(copies[3])}> {{ ?s ?p ?o }} "
+        f"FILTER(CONTAINS(STR(?s), '/doc/{keys[0]}/') || CONTAINS(STR(?o), '/doc/{keys[0]}/')) }}"
+    )
+    assert not bool(stale)
