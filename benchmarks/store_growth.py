@@ -1,6 +1,6 @@
 """How the store's cost of writing a document grows with the store.
 
-    python benchmarks/store_growth.py                          # 5,000 documents (about 15 minutes here)
+    python benchmarks/store_growth.py                          # 5,000 documents (about 7 minutes here)
     python benchmarks/store_growth.py --docs 2000 --json out.json
 
 A build's writer bulk-loads new documents ``BULK_DOCUMENTS`` at a time
@@ -13,7 +13,8 @@ spans, as new documents would be), batch after batch, through the same
 writing process per document (RocksDB's background compaction threads
 included: they are part of what a write costs) for each tenth of the run,
 with its ratio to the first tenth, measured in the same run: the baseline.
-Extraction is not timed.
+Extraction is not timed. The store takes about 1.6 GB of disk a 1,000
+documents (4,000 took 6.3 GB), in a temporary folder unless ``--work``.
 """
 
 from __future__ import annotations
