@@ -10,7 +10,9 @@ Steps, each printed as it finishes:
    largest size asked for; a smaller size is its first N documents;
 2. stage costs in one process on the first 100 documents (read, extract,
    RDF, the document's inferences, store on disk one transaction per
-   document and in bulk loads, and SHACL validation on 10 of them);
+   document and in bulk loads, and SHACL validation on 10 of them); the
+   store starts empty here, and a write costs about twice as much once the
+   store holds thousands of documents (``benchmarks/store_growth.py``);
 3. builds into a fresh on-disk store, for every size, with one worker and
    with every core (extraction processes, beside the one writing the store,
    as ``policykg build --workers N``): documents and MB per second end to end (read, extract,
