@@ -122,9 +122,14 @@ _FORM = re.compile(
 _COMMENT_LINE = re.compile(r"^\s*#.*$", re.MULTILINE)
 
 
+def strip_comments(sparql: str) -> str:
+    """The query without its comment lines (the header and the notes between the clauses)."""
+    return _COMMENT_LINE.sub("", sparql)
+
+
 def query_form(sparql: str) -> str | None:
     """SELECT, ASK, CONSTRUCT or DESCRIBE, read after the comments and prologue; None for anything else."""
-    m = _FORM.match(_COMMENT_LINE.sub("", sparql))
+    m = _FORM.match(strip_comments(sparql))
     return m.group(1).upper() if m else None
 
 

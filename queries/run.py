@@ -22,19 +22,17 @@ import pyoxigraph as ox
 from policykg.errors import QueryError
 from policykg.graph.binding import substitute
 from policykg.graph.store import Store
-from policykg.ontology.namespaces import XSD, sparql_prefixes
-from policykg.queries.library import ReadyQuery, get_query, query_form
+from policykg.ontology.namespaces import RDF, XSD, sparql_prefixes
+from policykg.queries.library import ReadyQuery, get_query, query_form, strip_comments
 
 _INTEGER = {XSD + t for t in ("integer", "int", "long", "short", "byte")}
 _INTEGER |= {XSD + t for t in ("nonNegativeInteger", "positiveInteger", "unsignedInt", "unsignedLong")}
 _INTEGER |= {XSD + t for t in ("nonPositiveInteger", "negativeInteger", "unsignedShort", "unsignedByte")}
 _NUMERIC = _INTEGER | {XSD + t for t in ("decimal", "double", "float")}
 _BAD_IRI = re.compile(r'[\s<>"{}|^`\\]')
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 # A final ORDER BY of plain conditions: ?v, ASC(?v), DESC(?v), STR(?v), DESC(STR(?v)) ...
 _CONDITION = r"(?:(?:ASC|DESC)\s*\(\s*)?(?:STR\s*\(\s*)?\?\w+(?:\s*\))*"
 _ORDER_BY = re.compile(rf"\bORDER\s+BY((?:\s+{_CONDITION})+)\s*$", re.IGNORECASE)
-_COMMENT_LINES = re.compile(r"^\s*#.*$", re.MULTILINE)
 _ONE_CONDITION = re.compile(r"(?:(ASC|DESC)\s*\(\s*)?(STR\s*\(\s*)?\?(\w+)", re.IGNORECASE)
 
 
@@ -177,7 +175,7 @@ def select_sorted_here(
     keep the same order). A column this cannot order as Oxigraph does (literals of mixed kinds
     or languages) runs the query with its ORDER BY instead.
     """
-    text = _COMMENT_LINES.sub("", sparql).rstrip()
+    text = strip_comments(sparql).rstrip()
     m = _ORDER_BY.search(text)
     if m is None:
         return store.select(sparql, bindings)
@@ -201,9 +199,8 @@ def _sort_keys(
         if var not in columns:
             return None
         keys = []
-        literal_kind = (
-            None  # every literal of a column must be of one kind: numbers, or one datatype/language
-        )
+        # every literal of a column must be of one kind: numbers, or one datatype/language
+        literal_kind = None
         for row in rows:
             term = row.get(var)
             if term is None:
@@ -227,7 +224,7 @@ def _sort_keys(
                         return None
                     if not value.is_finite():
                         return None
-                elif datatype is None or datatype in {XSD + "string", _RDF_LANG_STRING}:
+                elif datatype is None or datatype in {XSD + "string", RDF + "langString"}:
                     kind = ("string", term.get("xml:lang"))
                     value = term["value"]
                 else:
