@@ -18,6 +18,12 @@ killed part way:
   and ``recover`` (which every build runs first) drops those graphs, which
   were not in the store before.
 
+The corpus totals (``graph/totals.py``, in ``TOTALS_GRAPH``) are sums over
+every document, so any document written or dropped makes them out of date:
+each of these ways in first strikes off their ``pkg:totalsFrom`` marker
+(``totals_version``), and the build computes them again at its end. A build
+killed in between leaves them marked out of date, never wrong and unmarked.
+
 What the ontology entails from a document (``graph/infer.py``) lives in a
 companion graph, ``inferred_graph_of(document)`` (``INFERRED_GRAPH/doc/KEY``),
 written and dropped with the document by every one of these ways in: the same
@@ -45,6 +51,7 @@ from policykg.ontology.namespaces import (
     ONTOLOGY_GRAPH,
     PKG,
     PLACES_GRAPH,
+    TOTALS_GRAPH,
     XSD,
 )
 
@@ -53,7 +60,11 @@ if TYPE_CHECKING:  # the extraction side (rdflib, the gazetteer) is not needed t
 
 _LOADING = ox.NamedNode(LOADING_GRAPH)
 _LOADS = ox.NamedNode(PKG + "loads")
-_SPECIAL_GRAPHS = frozenset({ONTOLOGY_GRAPH, PLACES_GRAPH, INFERRED_GRAPH, LOADING_GRAPH})
+_TOTALS = ox.NamedNode(TOTALS_GRAPH)
+# On the totals graph: the version of graph/totals.py the totals were computed with.
+TOTALS_FROM = PKG + "totalsFrom"
+_TOTALS_FROM = ox.NamedNode(TOTALS_FROM)
+_SPECIAL_GRAPHS = frozenset({ONTOLOGY_GRAPH, PLACES_GRAPH, INFERRED_GRAPH, LOADING_GRAPH, TOTALS_GRAPH})
 
 _EXPORT_FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "turtle": ox.RdfFormat.TURTLE}
 
@@ -143,6 +154,7 @@ class Store:
         loading them is the same as dropping and inserting them, in one
         transaction as well.
         """
+        self._outdate_totals()
         companion = inferred_graph_of(graph.iri)
         if self._store.contains_named_graph(ox.NamedNode(graph.iri)) or self._store.contains_named_graph(
             ox.NamedNode(companion)
@@ -171,6 +183,7 @@ class Store:
         if len(inferred) != len(graphs):
             raise ValueError(f"{len(graphs)} documents but {len(inferred)} inferred graphs")
         loading = [ox.Quad(_LOADING, _LOADS, ox.NamedNode(g.iri), _LOADING) for g in graphs]
+        self._outdate_totals()
         try:
             self._store.extend(loading)  # one transaction: from here on a kill is recoverable
             text = "".join(_trig(g, more) for g, more in zip(graphs, inferred, strict=True))
@@ -226,9 +239,21 @@ class Store:
 
     def remove_document(self, graph_iri: str) -> None:
         """Drop one document's graph and its inferred graph, in one update."""
+        self._outdate_totals()
         self._store.update(
             f"DROP SILENT GRAPH <{graph_iri}> ;\nDROP SILENT GRAPH <{inferred_graph_of(graph_iri)}>"
         )
+
+    def totals_version(self) -> str | None:
+        """The version the corpus totals were computed with, or None when they are out of date or absent."""
+        for quad in self._store.quads_for_pattern(_TOTALS, _TOTALS_FROM, None, _TOTALS):
+            return quad.object.value
+        return None
+
+    def _outdate_totals(self) -> None:
+        """Strike off the totals' marker before a document changes (one small transaction, once a build)."""
+        for quad in list(self._store.quads_for_pattern(_TOTALS, _TOTALS_FROM, None, _TOTALS)):
+            self._store.remove(quad)
 
     def optimize(self) -> None:
         """Compact the database: after a large build, questions read fewer, sorted files."""

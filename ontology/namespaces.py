@@ -16,6 +16,7 @@ ONTOLOGY_GRAPH = BASE + "graph/ontology"  # OWL core + SKOS vocabularies
 PLACES_GRAPH = BASE + "graph/places"  # regions and actors, shared by all documents
 INFERRED_GRAPH = BASE + "graph/inferred"  # what a reasoner adds
 LOADING_GRAPH = BASE + "graph/loading"  # documents being bulk-loaded, until they are complete
+TOTALS_GRAPH = BASE + "graph/totals"  # the tallies summed over the whole corpus (graph/totals.py)
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

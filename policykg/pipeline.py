@@ -12,7 +12,8 @@ inferences with it), new ones are bulk-loaded fifty at a time
 (``Store.add_new_documents``), so a failed or killed build leaves each
 document and its inferences either as they were or complete, and a file is
 reported built only once it is on disk. What the shared places and ontology
-graphs entail is computed once at the end (``graph.infer.materialise``). A
+graphs entail is computed once at the end (``graph.infer.materialise``), and
+so are the corpus totals when any document changed (``graph.totals.ensure``). A
 file whose bytes, manifest row, extractor, RDF, vocabulary and rules versions
 are unchanged since the last build is skipped, and so is a second file with
 the same bytes as one already in the build.
@@ -31,7 +32,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad
 
 from policykg.errors import InputError, PolicyKGError
-from policykg.graph import iris
+from policykg.graph import iris, totals
 from policykg.graph.build import GRAPH_VERSION, DocumentGraph, document_quads
 from policykg.graph.infer import infer_document, materialise
 from policykg.graph.store import Store
@@ -370,6 +371,8 @@ def build(
         # What the places and ontology entail (regions within regions …), in the shared inferred
         # graph, replaced in one transaction; skipped when neither has changed.
         materialise(store)
+    # The corpus totals, when any document was written or dropped (or they are of an older build).
+    totals.ensure(store)
     store.flush()
     return report
 

@@ -9,6 +9,7 @@ A header is a block of ``#`` comment lines at the top of the file::
     # param: pattern = "湾|公园" | a default with a | in it is quoted
     # example: policykg query voc-cities --param pollutant=NOx
     # network: source=function_a target=function_b weight=measures source_label=label_a target_label=label_b
+    # reads: totals
 
 A parameter is a SPARQL variable of the query (``?pollutant``) that the runner
 binds to a value as an RDF term — never pasted into the text as SPARQL — so
@@ -18,6 +19,10 @@ projected. Types: ``string`` (the default), ``integer``, ``decimal``, ``iri``.
 A ``network`` line says which result columns are the two ends of an edge
 (and optionally its weight and the ends' labels), so that the query editor of
 ``policykg serve`` can draw the answer as a network.
+
+A ``reads: totals`` line says the question reads the corpus totals
+(``graph/totals.py``) that a build computes at its end: the runner checks that
+they are up to date before it runs the question.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from policykg.errors import QueryError
 
 PARAM_TYPES = ("string", "integer", "decimal", "iri")
 NETWORK_KEYS = ("source", "target", "weight", "source_label", "target_label")
+READS = ("totals",)  # what a question can say it reads beyond the documents' graphs
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_]\w*)(?::(?P<type>\w+))?\s*"
     r'(?:=\s*(?:"(?P<quoted>[^"]*)"|(?P<default>[^|]*?)))?\s*(?:\|\s*(?P<doc>.*))?$'
@@ -59,6 +65,7 @@ class ReadyQuery:
     params: tuple[Param, ...] = ()
     examples: tuple[str, ...] = ()
     network: tuple[tuple[str, str], ...] = ()  # (key, column) pairs, keys from NETWORK_KEYS
+    reads: tuple[str, ...] = ()  # from READS
     path: Path | None = field(default=None, compare=False)
 
     def param(self, name: str) -> Param:
@@ -76,7 +83,7 @@ def parse_query(text: str, name: str, path: Path | None = None) -> ReadyQuery:
         if not line.startswith("#"):
             break
         key, sep, value = line.lstrip("#").strip().partition(":")
-        if sep and key.strip() in {"title", "description", "param", "example", "network"}:
+        if sep and key.strip() in {"title", "description", "param", "example", "network", "reads"}:
             fields.setdefault(key.strip(), []).append(value.strip())
     if "title" not in fields:
         raise QueryError(f"{path or name}: a ready question needs a '# title:' line")
@@ -103,6 +110,9 @@ def parse_query(text: str, name: str, path: Path | None = None) -> ReadyQuery:
         network.append((key, column))
     if network and not {"source", "target"} <= {k for k, _ in network}:
         raise QueryError(f"{path or name}: a network line needs source= and target=")
+    reads = tuple(" ".join(fields.get("reads", [])).split())
+    if unknown := sorted(set(reads) - set(READS)):
+        raise QueryError(f"{path or name}: a reads line names {', '.join(READS)}, not {', '.join(unknown)}")
     return ReadyQuery(
         name=name,
         title=fields["title"][0],
@@ -111,6 +121,7 @@ def parse_query(text: str, name: str, path: Path | None = None) -> ReadyQuery:
         params=tuple(params),
         examples=tuple(fields.get("example", [])),
         network=tuple(network),
+        reads=reads,
         path=path,
     )
 

@@ -19,10 +19,11 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from policykg.errors import QueryError
+from policykg.errors import QueryError, StoreError
 from policykg.graph.binding import substitute
-from policykg.graph.store import Store
-from policykg.ontology.namespaces import RDF, XSD, sparql_prefixes
+from policykg.graph.store import TOTALS_FROM, Store
+from policykg.graph.totals import totals_version
+from policykg.ontology.namespaces import RDF, TOTALS_GRAPH, XSD, sparql_prefixes
 from policykg.queries.library import ReadyQuery, get_query, query_form, strip_comments
 
 _INTEGER = {XSD + t for t in ("integer", "int", "long", "short", "byte")}
@@ -154,6 +155,8 @@ def run_query(source: SparqlSource, query: ReadyQuery | str, params: dict[str, s
     """
     ready = get_query(query) if isinstance(query, str) else query
     bindings = bind_params(ready, params or {})
+    if "totals" in ready.reads:
+        require_totals(source, ready.name)
     if query_form(ready.sparql) in {"CONSTRUCT", "DESCRIBE"}:
         return triples_result(source.construct(substitute(ready.sparql, bindings)))
     if isinstance(source, Store):
@@ -161,6 +164,24 @@ def run_query(source: SparqlSource, query: ReadyQuery | str, params: dict[str, s
     else:
         columns, rows = source.select(ready.sparql, bindings)
     return Result(columns, rows)
+
+
+def require_totals(source: SparqlSource, question: str) -> None:
+    """Raise a clear error unless the corpus totals in ``source`` are those of its documents now."""
+    _, rows = source.select(
+        f"SELECT ?v WHERE {{ GRAPH <{TOTALS_GRAPH}> {{ <{TOTALS_GRAPH}> <{TOTALS_FROM}> ?v }} }}", {}
+    )
+    if {row["v"]["value"] for row in rows} == {totals_version()}:
+        return
+    why = (
+        "were computed by another version of policykg"
+        if rows
+        else "are missing or out of date (a build stopped before its end, or documents were written without one)"
+    )
+    raise StoreError(
+        f"{question!r} reads the corpus totals, which {why}: run `policykg build` on the store again,"
+        " which recomputes them and reads only what changed (then `policykg push` for a server)"
+    )
 
 
 def select_sorted_here(
