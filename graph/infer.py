@@ -42,6 +42,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -267,8 +268,9 @@ def asserted_documents(store: Store) -> list[str]:
     return store.document_graphs()
 
 
-def store_sample(store: Store, documents: list[str]) -> rdflib.Graph:
-    """The core, the vocabularies and the named documents as asserted, with the places they reach.
+def store_sample(store: Store, documents: list[str], graphs: Iterable[str] = ()) -> rdflib.Graph:
+    """The core, the vocabularies and the named documents as asserted, with the places they reach,
+    and the whole of each of ``graphs`` (the corpus totals, say).
 
     What HermiT checks of a store: a few documents, never all of them. A
     document's bodies and regions are in the shared places graph, and so is each
@@ -287,6 +289,9 @@ def store_sample(store: Store, documents: list[str]) -> rdflib.Graph:
         )
         for triple in places:
             graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
+    for iri in graphs:
+        for quad in store.quads(iri):
+            graph.add((_rdflib(quad.subject), _rdflib(quad.predicate), _rdflib(quad.object)))
     return graph
 
 

@@ -335,7 +335,7 @@ def test_editor_runs_a_ready_question(page):
 
 def test_editor_draws_a_network_and_a_construct_graph(page, store):
     page.select_option("#question", "shared-responsibility")
-    page.wait_for_function("document.querySelector('#editor').value.includes('CoResponsibility')")
+    page.wait_for_function("document.querySelector('#editor').value.includes('pkg:PairTotal')")
     run_and_wait(page)
     pairs = list(zip(column(page, "function_a"), column(page, "function_b"), strict=True))
     page.click("#view-graph")
