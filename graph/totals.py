@@ -4,11 +4,14 @@ Tallies (``graph/tallies.py``) make a corpus-wide question sum a few rows per
 document; on 10,000 plans that is still hundreds of thousands of rows and
 seconds a question. The questions that pool every place (``shared-responsibility``,
 ``lead-departments``, ``first-adopters``) read these totals instead: one node
-per key over the whole corpus, with the places where its facts are.
+per key over the whole corpus, with the places where its facts are; and
+``shared-responsibility-by-place`` one node per pair and place.
 
 - ``pkg:PairTotal``: a pair of department functions (``pkg:functionA``,
   ``pkg:functionB``), the measures they share (``pkg:count``), the first of
   them by IRI (``pkg:firstMeasure``);
+- ``pkg:PlacePairTotal``: the same for one place (``pkg:region``), for the
+  question per place;
 - ``pkg:TopicTotal``: a function, a role and a campaign or a pollutant, and the
   measures it counts;
 - ``pkg:InstrumentTotal``: an instrument, the earliest year a document adopts it
@@ -127,23 +130,32 @@ def _rows(store: Store, sparql: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines()[1:]]
 
 
-def _pairs(store: Store) -> tuple[int, list[str]]:
+def _pairs(store: Store) -> tuple[dict[str, int], list[str]]:
+    """The pair totals over the corpus, and one per pair and place."""
     totals: dict[tuple[str, str], _Total] = defaultdict(_Total)
-    for fa, fb, region, count, first in _rows(store, _PAIRS):
+    out = []
+    rows = _rows(store, _PAIRS)
+    for fa, fb, region, count, first in rows:
         total = totals[fa, fb]
         total.count += int(count)
         total.regions.add(region)
-        first = f"<{first[1:-1]}>"  # the text of an IRI, quoted: no escapes in it
+        first = first[1:-1]  # the text of an IRI, quoted: no escapes in it; compared as text, as MIN(STR())
         total.first = first if total.first is None else min(total.first, first)
-    out = []
+        dims = [
+            ("functionA", fa),
+            ("functionB", fb),
+            ("count", _integer(int(count))),
+            ("firstMeasure", f"<{first}>"),
+        ]
+        out += _lines(_node("PlacePairTotal", fa, fb, region), "PlacePairTotal", dims, {region})
     for (fa, fb), total in sorted(totals.items()):
         dims = [("functionA", fa), ("functionB", fb), ("count", _integer(total.count))]
-        dims.append(("firstMeasure", str(total.first)))
+        dims.append(("firstMeasure", f"<{total.first}>"))
         out += _lines(_node("PairTotal", fa, fb), "PairTotal", dims, total.regions)
-    return len(totals), out
+    return {"PairTotal": len(totals), "PlacePairTotal": len(rows)}, out
 
 
-def _topics(store: Store) -> tuple[int, list[str]]:
+def _topics(store: Store) -> tuple[dict[str, int], list[str]]:
     totals: dict[tuple[str, str, str, str], _Total] = defaultdict(_Total)
     for function, role, kind, topic, region, count in _rows(store, _TOPICS):
         total = totals[function, role, kind[1:-1].removeprefix(PKG), topic]
@@ -153,10 +165,10 @@ def _topics(store: Store) -> tuple[int, list[str]]:
     for (function, role, kind, topic), total in sorted(totals.items()):
         dims = [("function", function), ("role", role), (kind, topic), ("count", _integer(total.count))]
         out += _lines(_node("TopicTotal", function, role, kind, topic), "TopicTotal", dims, total.regions)
-    return len(totals), out
+    return {"TopicTotal": len(totals)}, out
 
 
-def _instruments(store: Store) -> tuple[int, list[str]]:
+def _instruments(store: Store) -> tuple[dict[str, int], list[str]]:
     first_years: dict[str, dict[str, int]] = defaultdict(dict)  # instrument → region → its first year
     for instrument, region, year in _rows(store, _INSTRUMENTS):
         first_years[instrument][region] = int(year)
@@ -168,10 +180,10 @@ def _instruments(store: Store) -> tuple[int, list[str]]:
         # not every adopter: two thirds of all the totals' triples, and no question lists them
         out += _lines(node, "InstrumentTotal", dims, set(years), listed=False)
         out += [f"{node} <{PKG}firstAdopter> {r} ." for r, y in sorted(years.items()) if y == first]
-    return len(first_years), out
+    return {"InstrumentTotal": len(first_years)}, out
 
 
-_KINDS = {"PairTotal": _pairs, "TopicTotal": _topics, "InstrumentTotal": _instruments}
+_MAKERS = (_pairs, _topics, _instruments)
 
 
 def refresh(store: Store) -> TotalsReport:
@@ -179,9 +191,10 @@ def refresh(store: Store) -> TotalsReport:
     started = time.monotonic()
     lines: list[str] = []
     counts: dict[str, int] = {}
-    for cls, make in _KINDS.items():
-        counts[cls], made = make(store)
-        lines += made
+    for make in _MAKERS:
+        made, more = make(store)
+        counts.update(made)
+        lines += more
     lines.append(f"<{TOTALS_GRAPH}> <{TOTALS_FROM}> {ox.Literal(totals_version())} .")
     store.replace_graph(TOTALS_GRAPH, "\n".join(lines))
     return TotalsReport(counts=counts, seconds=time.monotonic() - started)

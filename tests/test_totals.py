@@ -37,6 +37,16 @@ KINDS = {
                 pkg:inDocument ?d .
              ?d pkg:region ?r } GROUP BY ?a ?b""",
     ),
+    "PlacePairTotal": (
+        f"""SELECT ?a ?b ?first ?n ?pc (GROUP_CONCAT(STR(?r); separator="|") AS ?places) WHERE {{
+             GRAPH <{TOTALS_GRAPH}> {{ ?t a pkg:PlacePairTotal ; pkg:functionA ?a ; pkg:functionB ?b ;
+                                        pkg:firstMeasure ?first ; pkg:count ?n ; pkg:placeCount ?pc ; pkg:region ?r }}
+           }} GROUP BY ?t ?a ?b ?first ?n ?pc""",
+        """SELECT ?a ?b (IRI(MIN(STR(?m))) AS ?first) (SUM(?c) AS ?n) (1 AS ?pc) (STR(?r) AS ?places) WHERE {
+             ?t a pkg:PairTally ; pkg:functionA ?a ; pkg:functionB ?b ; pkg:firstMeasure ?m ; pkg:count ?c ;
+                pkg:inDocument ?d .
+             ?d pkg:region ?r } GROUP BY ?a ?b ?r""",
+    ),
     "TopicTotal": (
         f"""SELECT ?f ?role ?topic ?n ?pc (GROUP_CONCAT(STR(?r); separator="|") AS ?places) WHERE {{
              GRAPH <{TOTALS_GRAPH}> {{ ?t a pkg:TopicTotal ; pkg:function ?f ; pkg:role ?role ; pkg:campaign|pkg:pollutant ?topic ;
@@ -99,7 +109,12 @@ def test_every_total_is_in_the_totals_graph_once(store):
 
 
 def test_the_questions_that_read_totals_say_so():
-    assert READS_TOTALS == ["first-adopters", "lead-departments", "shared-responsibility"]
+    assert READS_TOTALS == [
+        "first-adopters",
+        "lead-departments",
+        "shared-responsibility",
+        "shared-responsibility-by-place",
+    ]
     for name, query in ready_queries().items():
         assert bool(re.search(r"pkg:\w*Total\b", query.sparql)) == (name in READS_TOTALS), name
 
