@@ -13,7 +13,7 @@ inferences with it), new ones are bulk-loaded fifty at a time
 document and its inferences either as they were or complete, and a file is
 reported built only once it is on disk. What the shared places and ontology
 graphs entail is computed once at the end (``graph.infer.materialise``), and
-so are the corpus totals when any document changed (``graph.totals.ensure``). A
+so are the corpus totals when any document changed (``graph.totals.refresh``). A
 file whose bytes, manifest row, extractor, RDF, vocabulary and rules versions
 are unchanged since the last build is skipped, and so is a second file with
 the same bytes as one already in the build.
@@ -262,6 +262,7 @@ def build(
     validate: bool = True,
     infer: bool = True,
     on_progress: Callable[[Path, str], None] | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Build the given files and folders into ``store``.
 
@@ -274,7 +275,9 @@ def build(
     also brings the shared inferred graph (what the places and ontology entail)
     up to date at the end.
     ``on_progress(path, outcome)`` is called once per file with outcome
-    ``built``, ``unchanged``, ``duplicate`` or ``failed``.
+    ``built``, ``unchanged``, ``duplicate`` or ``failed``; ``on_step(what)``
+    when the work after the last file starts (``inferring``, ``totals``), which
+    takes tens of seconds on thousands of documents.
     """
     report = BuildReport()
     paths = list(paths)
@@ -367,12 +370,16 @@ def build(
         if on_progress:
             on_progress(path, "failed" if graph is None else "duplicate")
     load_new()
+    step = on_step or (lambda what: None)
     if infer:
+        step("inferring")
         # What the places and ontology entail (regions within regions …), in the shared inferred
         # graph, replaced in one transaction; skipped when neither has changed.
         materialise(store)
     # The corpus totals, when any document was written or dropped (or they are of an older build).
-    totals.ensure(store)
+    if store.totals_version() != totals.totals_version():
+        step("totals")
+        totals.refresh(store)
     store.flush()
     return report
 

@@ -87,6 +87,25 @@ def test_bad_input_is_one_clear_line_and_a_failing_exit(tmp_path: Path):
     assert "0 built" in done.stderr and "2 failed" in done.stderr
 
 
+def test_build_names_its_last_steps_and_only_recomputes_the_totals_when_something_changed(tmp_path: Path):
+    store = tmp_path / "store"
+    plan = tmp_path / "plans" / "one.txt"
+    plan.parent.mkdir()
+    plan.write_text(
+        "2021年福州市生态环境保护工作要点\n一、持续推进挥发性有机物（VOCs）综合治理。\n", encoding="utf-8"
+    )
+    first = run("build", str(plan.parent), "--store", str(store), "--verbose", "--optimize", "--workers", "0")
+    assert first.returncode == 0, first.stderr
+    lines = first.stderr.splitlines()
+    steps = ["what the places entail …", "summing the corpus totals …", "compacting the store …"]
+    assert [line for line in lines if line in steps] == steps
+    assert lines.index(steps[0]) > lines.index(f"built: {plan}")
+    again = run("build", str(plan.parent), "--store", str(store), "--verbose")
+    assert again.returncode == 0, again.stderr
+    assert f"unchanged: {plan}" in again.stderr and "summing the corpus totals" not in again.stderr
+    assert run("query", "first-adopters", "--store", str(store)).returncode == 0
+
+
 def test_query_on_a_missing_store_says_so(tmp_path: Path):
     done = run("query", "voc-cities", "--store", str(tmp_path / "none"))
     assert done.returncode == 2
