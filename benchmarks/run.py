@@ -18,7 +18,8 @@ Steps, each printed as it finishes:
    as ``policykg build --workers N``): documents and MB per second end to end (read, extract,
    infer, store; ``policykg build --no-validate`` but for the shared
    inferred graph), peak resident memory of the whole process tree (the sum
-   of the processes' RSS, sampled), store size; then the shared inferred
+   of the processes' RSS, sampled), store size, and the seconds of it the
+   corpus totals took at its end (``graph/totals.py``); then the shared inferred
    graph (what the places and ontology entail) of the largest, timed alone;
 4. every ready question (default parameters) on the store of the largest
    all-core build: median and 95th percentile over several runs, after one
@@ -136,6 +137,7 @@ def child_build(files_list: Path, store_dir: Path, workers: int) -> dict:
         "built": len(report.built),
         "failed": [[str(p), problem] for p, problem in report.failed],
         "quads": len(store),
+        "totals_seconds": report.totals_seconds,
     }
 
 
@@ -440,13 +442,14 @@ class Bench:
                 "peak_rss_mib": round(peak),
                 "quads": line["quads"],
                 "store_mib": round(_dir_mib(store_dir)),
+                "totals_s": round(line["totals_seconds"], 1),
             }
             record.write_text(json.dumps(row), encoding="utf-8")
         self.results["builds"].append(row)
         print(
             f"build {n:>6,} docs, {workers} worker{'s' * (workers > 1)}: {row['seconds']:8.1f} s  "
             f"{row['docs_per_s']:6.2f} docs/s  {row['mb_per_s']:6.3f} MB/s  peak RSS {row['peak_rss_mib']:,} MiB  "
-            f"{row['quads']:,} quads  store {row['store_mib']:,} MiB",
+            f"{row['quads']:,} quads  store {row['store_mib']:,} MiB  (corpus totals at the end: {row.get('totals_s')} s)",
             flush=True,
         )
         self.save()

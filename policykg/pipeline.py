@@ -66,6 +66,9 @@ class BuildReport:
     violations: dict[Path, int] = field(default_factory=dict)  # SHACL violations of each file built
     validated: int = 0  # documents validated
     not_validated: list[tuple[Path, str]] = field(default_factory=list)  # built, but the validator failed
+    totals_seconds: float | None = (
+        None  # the corpus totals recomputed at the end, or None if they were current
+    )
 
     @property
     def ok(self) -> bool:
@@ -379,7 +382,7 @@ def build(
     # The corpus totals, when any document was written or dropped (or they are of an older build).
     if store.totals_version() != totals.totals_version():
         step("totals")
-        totals.refresh(store)
+        report.totals_seconds = totals.refresh(store).seconds
     store.flush()
     return report
 

@@ -138,6 +138,9 @@ def test_the_benchmark_command_writes_the_figures_it_names(tmp_path: Path) -> No
     from policykg.queries.library import ready_queries
 
     assert set(figures["questions"]) == set(ready_queries())
+    # every build of a new store ends with the corpus totals, timed apart
+    assert figures["builds"] and all(b["totals_s"] >= 0 for b in figures["builds"])
+    assert "corpus totals at the end:" in done.stdout
     for name, q in figures["questions"].items():
         assert q["median_ms"] > 0 and q["p95_ms"] >= q["median_ms"], name
         assert "rdflib_ratio" in q, name
