@@ -200,8 +200,13 @@ def refresh(store: Store) -> TotalsReport:
     return TotalsReport(counts=counts, seconds=time.monotonic() - started)
 
 
+def current(store: Store) -> bool:
+    """Whether the totals in ``store`` are those of its documents now, by this version of the code."""
+    return store.totals_version() == totals_version()
+
+
 def ensure(store: Store, *, force: bool = False) -> TotalsReport:
     """Bring the corpus totals up to date: recompute them unless they are current (or ``force``)."""
-    if not force and store.totals_version() == totals_version():
+    if not force and current(store):
         return TotalsReport(skipped=True)
     return refresh(store)

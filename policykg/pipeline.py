@@ -66,9 +66,8 @@ class BuildReport:
     violations: dict[Path, int] = field(default_factory=dict)  # SHACL violations of each file built
     validated: int = 0  # documents validated
     not_validated: list[tuple[Path, str]] = field(default_factory=list)  # built, but the validator failed
-    totals_seconds: float | None = (
-        None  # the corpus totals recomputed at the end, or None if they were current
-    )
+    # the seconds the corpus totals took to recompute at the end, or None if they were current
+    totals_seconds: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -264,6 +263,7 @@ def build(
     manifest: Path | None = None,
     validate: bool = True,
     infer: bool = True,
+    optimize: bool = False,
     on_progress: Callable[[Path, str], None] | None = None,
     on_step: Callable[[str], None] | None = None,
 ) -> BuildReport:
@@ -276,10 +276,11 @@ def build(
     build of one file). ``validate`` counts each document's SHACL violations.
     Each document is stored with its inferred graph, made by the worker; ``infer``
     also brings the shared inferred graph (what the places and ontology entail)
-    up to date at the end.
+    up to date at the end; ``optimize`` compacts the store after everything
+    (``Store.optimize``).
     ``on_progress(path, outcome)`` is called once per file with outcome
     ``built``, ``unchanged``, ``duplicate`` or ``failed``; ``on_step(what)``
-    when the work after the last file starts (``inferring``, ``totals``), which
+    when the work after the last file starts (``inferring``, ``totals``, ``optimize``), which
     takes tens of seconds on thousands of documents.
     """
     report = BuildReport()
@@ -380,10 +381,13 @@ def build(
         # graph, replaced in one transaction; skipped when neither has changed.
         materialise(store)
     # The corpus totals, when any document was written or dropped (or they are of an older build).
-    if store.totals_version() != totals.totals_version():
+    if not totals.current(store):
         step("totals")
         report.totals_seconds = totals.refresh(store).seconds
     store.flush()
+    if optimize:
+        step("optimize")
+        store.optimize()
     return report
 
 

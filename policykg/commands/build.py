@@ -41,7 +41,7 @@ def run_build(
     Every file that failed gets one line naming it and the problem; files left
     out (duplicates, formats policykg cannot read) one ``note:`` line each
     unless ``quiet``; ``verbose`` prints every file's outcome as it happens.
-    ``optimize`` compacts the store at the end (``Store.optimize``).
+    ``optimize`` compacts the store at the end (``pipeline.build``).
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -84,12 +84,10 @@ def run_build(
                 force=force,
                 manifest=manifest,
                 validate=validate,
+                optimize=optimize,
                 on_progress=tick,
                 on_step=step,
             )
-            if optimize:
-                step("optimize")
-                db.optimize()
     else:
         report = build(
             paths,
@@ -98,13 +96,10 @@ def run_build(
             force=force,
             manifest=manifest,
             validate=validate,
+            optimize=optimize,
             on_progress=echo if verbose else None,
             on_step=say if verbose else None,
         )
-        if optimize:
-            if verbose:
-                say("optimize")
-            db.optimize()
     for path, problem in report.failed:
         typer.echo(f"error: {path}: {problem}", err=True)
     if not quiet:
